@@ -1,0 +1,256 @@
+/**
+ * spec → layout. Pure: every Livepeer decision (roles, argv, who reads which secret, which ports open
+ * to whom, capacity) is made here once, for every cloud.
+ */
+import { CHAIN_IDS, PATHS, PORTS, BootSpec, ContainerUnit, FleetLayout, PinnedNodeLayout, RegionLayout, SecretEntry, SecretNeed, WorkerGroupLayout, DnsRecordLayout } from "./types";
+import { orchestratorArgv, redeemerArgv, rewardArgv, transcoderArgv, SECRET_FILES } from "./argv";
+import type { Fleet, FleetSpec, RegionSpec } from "../spec/validate";
+import { nodePrivateIp, regionZones, serviceHost } from "../spec/validate";
+import { managedSubnets, zoneIndex } from "../spec/net";
+import { names } from "../naming";
+
+const RPC_PROXY_CONTAINER_CONFIG = "/erpc.yaml";
+
+/** Secret ids in a region's store. */
+export const secretIds = {
+  orchSecret: "orch-secret",
+  rpcProxyConfig: "rpc-proxy-config",
+  keystore: (node: string) => `${node}-keystore`,
+  password: (node: string) => `${node}-password`,
+};
+
+const keystoreNeed = (node: string): SecretNeed => ({ id: secretIds.keystore(node), file: `${PATHS.keystoreSubdir}/${SECRET_FILES.keystore}` });
+const passwordNeed = (node: string): SecretNeed => ({ id: secretIds.password(node), file: SECRET_FILES.password });
+const orchSecretNeed: SecretNeed = { id: secretIds.orchSecret, file: SECRET_FILES.orchSecret };
+const rpcNeed: SecretNeed = { id: secretIds.rpcProxyConfig, file: SECRET_FILES.rpcProxyConfig };
+
+const secretsMount = `${PATHS.secretsDir}:${PATHS.container.secrets}:ro`;
+const dataMount = `${PATHS.dataDir}:${PATHS.container.data}`;
+
+function rpcProxyUnit(spec: FleetSpec): ContainerUnit {
+  return {
+    name: "rpc-proxy",
+    image: spec.images.rpcProxy,
+    args: ["erpc", RPC_PROXY_CONTAINER_CONFIG],
+    mounts: [`${PATHS.secretsDir}/${SECRET_FILES.rpcProxyConfig}:${RPC_PROXY_CONTAINER_CONFIG}:ro`],
+    gpus: false,
+  };
+}
+
+function livepeerUnit(spec: FleetSpec, argv: string[], gpus: boolean): ContainerUnit {
+  return { name: "livepeer", image: spec.images.livepeer, args: argv, mounts: [secretsMount, dataMount], gpus };
+}
+
+/** The eRPC config file holding the keyed upstream URLs, in failover order. Rendered inside a secret. */
+export function renderRpcProxyConfig(network: keyof typeof CHAIN_IDS, upstreams: string[]): string {
+  const chainId = CHAIN_IDS[network];
+  const lines = [
+    "# livepeer-fleet: loopback JSON-RPC proxy for go-livepeer's -ethUrl (keyed upstream URLs live only here)",
+    "logLevel: warn",
+    "server:",
+    "  listenV4: true",
+    "  httpHostV4: 127.0.0.1",
+    `  httpPortV4: ${PORTS.rpcProxy}`,
+    "metrics:",
+    "  enabled: false",
+    "projects:",
+    "  - id: livepeer",
+    "    networks:",
+    "      - architecture: evm",
+    "        evm:",
+    `          chainId: ${chainId}`,
+    "    upstreams:",
+    ...upstreams.flatMap((u, i) => [`      - id: upstream-${i + 1}`, `        endpoint: ${JSON.stringify(u)}`, "        evm:", `          chainId: ${chainId}`]),
+  ];
+  return lines.join("\n") + "\n";
+}
+
+/** Sessions one worker instance offers (-maxSessions): GPUs × sessions per GPU. */
+export const sessionsPerInstance = (gpus: number, sessionsPerGpu: number) => gpus * sessionsPerGpu;
+
+export function buildLayout(fleet: Fleet): FleetLayout {
+  const { spec } = fleet;
+  const zone = spec.dns.zone.replace(/\.$/, "").toLowerCase();
+  const redeemerRegion = spec.redeemer?.region;
+  const redeemerIp = spec.redeemer
+    ? nodePrivateIp(spec.regions.find((r) => r.name === redeemerRegion)!, spec.redeemer.zone, "redeemer", "private", spec.redeemer.privateIp)!
+    : undefined;
+  const redeemerAddr = redeemerIp ? `${redeemerIp}:${PORTS.service}` : undefined;
+
+  const regions = spec.regions.map((r) => regionLayout(spec, r, zone, redeemerAddr));
+  const dnsRecords: DnsRecordLayout[] = [];
+  for (const r of regions) {
+    for (const o of r.orchestrators) dnsRecords.push({ name: o.publicHostname!, kind: "node", region: r.name, node: o.name });
+    dnsRecords.push({ name: serviceHost(spec), kind: "service", region: r.name });
+  }
+  return {
+    name: spec.name,
+    network: spec.network,
+    chainId: CHAIN_IDS[spec.network],
+    registeredAddress: spec.registeredAddress,
+    serviceUri: spec.serviceUri,
+    serviceHost: serviceHost(spec),
+    dns: { provider: spec.dns.provider, zone, zoneId: spec.dns.zoneId, ttl: spec.dns.ttl },
+    rewardMode: spec.reward.mode,
+    regions,
+    dnsRecords,
+    tags: spec.tags,
+  };
+}
+
+function regionLayout(spec: FleetSpec, r: RegionSpec, zone: string, redeemerAddr: string | undefined): RegionLayout {
+  const zones = regionZones(r);
+  const net = r.network;
+  const network =
+    "managed" in net
+      ? {
+          zones,
+          managed: {
+            cidr: net.managed.cidr,
+            subnets: zones.map((z) => ({ zone: z, ...managedSubnets(net.managed.cidr, zoneIndex(r.region, z)!)! })),
+          },
+        }
+      : { zones, existing: { ...net.existing } };
+
+  const orchestrators: PinnedNodeLayout[] = r.orchestrators.map((o) => {
+    const hostname = `${o.hostname ?? o.name}.${zone}`;
+    const argv = orchestratorArgv(spec, { walletAddress: o.address, serviceAddr: `${hostname}:${PORTS.service}`, redeemerAddr });
+    return {
+      name: o.name,
+      role: "orchestrator",
+      resourceName: names.node(spec.name, r.name, o.name),
+      zone: o.zone,
+      subnet: "public",
+      privateIp: nodePrivateIp(r, o.zone, o.name, "public", o.privateIp)!,
+      publicHostname: hostname,
+      instanceType: o.instanceType,
+      imageId: r.machineImages.cpu,
+      rootVolumeGb: o.rootVolumeGb,
+      walletAddress: o.address,
+      ingress: [
+        { port: PORTS.service, from: "internet", description: "go-livepeer service (gateways, workers)" },
+        { port: PORTS.readiness, from: "vpc", description: "readiness endpoint (load balancer health checks)" },
+      ],
+      argv,
+      boot: {
+        secrets: [orchSecretNeed, rpcNeed, keystoreNeed(o.name), passwordNeed(o.name)],
+        keystoreAddress: o.address,
+        containers: [rpcProxyUnit(spec), livepeerUnit(spec, argv, false)],
+        readiness: { port: PORTS.readiness, cliPort: PORTS.cliOrchestrator },
+      },
+    };
+  });
+
+  const workerGroups: WorkerGroupLayout[] = r.workers.flatMap((w) =>
+    orchestrators.map((o) => {
+      const perInstance = sessionsPerInstance(w.gpu.count, w.sessionsPerGpu);
+      const argv = transcoderArgv(spec, { orchAddr: `${o.privateIp!}:${PORTS.service}`, maxSessions: perInstance });
+      const g: WorkerGroupLayout = {
+        name: `${w.name}-${o.name}`,
+        pool: w.name,
+        orchestrator: o.name,
+        kind: w.kind,
+        resourceName: names.workerGroup(spec.name, r.name, w.name, o.name),
+        instanceType: w.instanceType,
+        imageId: r.machineImages.gpu!,
+        rootVolumeGb: w.rootVolumeGb,
+        minSize: w.minSize,
+        maxSize: w.maxSize,
+        desiredSize: w.desiredSize ?? w.minSize,
+        ...(w.spot ? { spot: { ...w.spot } } : {}),
+        capacity: { gpuModel: w.gpu.model, gpusPerInstance: w.gpu.count, sessionsPerInstance: perInstance, maxSessions: perInstance * w.maxSize },
+        argv,
+        boot: { secrets: [orchSecretNeed], containers: [livepeerUnit(spec, argv, true)] },
+      };
+      return g;
+    }),
+  );
+
+  let redeemer: PinnedNodeLayout | undefined;
+  if (spec.redeemer && spec.redeemer.region === r.name) {
+    const rd = spec.redeemer;
+    const argv = redeemerArgv(spec, rd.address);
+    redeemer = {
+      name: "redeemer",
+      role: "redeemer",
+      resourceName: names.node(spec.name, r.name, "redeemer"),
+      zone: rd.zone,
+      subnet: "private",
+      privateIp: nodePrivateIp(r, rd.zone, "redeemer", "private", rd.privateIp)!,
+      instanceType: rd.instanceType,
+      imageId: r.machineImages.cpu,
+      rootVolumeGb: rd.rootVolumeGb,
+      dataVolumeGb: rd.dataVolumeGb,
+      walletAddress: rd.address,
+      ingress: [{ port: PORTS.service, from: "orchestrators", description: "redeemer gRPC (ticket queue), fleet orchestrators only" }],
+      argv,
+      boot: {
+        secrets: [rpcNeed, keystoreNeed("redeemer"), passwordNeed("redeemer")],
+        keystoreAddress: rd.address,
+        containers: [rpcProxyUnit(spec), livepeerUnit(spec, argv, false)],
+        dataVolume: true,
+      },
+    };
+  }
+
+  let reward: PinnedNodeLayout | undefined;
+  const rw = spec.reward;
+  if (rw.mode !== "external" && rw.region === r.name) {
+    const argv = rewardArgv(spec, rw.address, rw.maxGasPrice, rw.mode === "delegated");
+    reward = {
+      name: "reward",
+      role: "reward",
+      resourceName: names.node(spec.name, r.name, "reward"),
+      zone: rw.zone,
+      subnet: "private",
+      // no ingress: the cloud picks its address
+      instanceType: rw.instanceType,
+      imageId: r.machineImages.cpu,
+      rootVolumeGb: rw.rootVolumeGb,
+      dataVolumeGb: rw.dataVolumeGb,
+      walletAddress: rw.address,
+      ingress: [],
+      argv,
+      boot: {
+        secrets: [rpcNeed, keystoreNeed("reward"), passwordNeed("reward")],
+        keystoreAddress: rw.address,
+        containers: [rpcProxyUnit(spec), livepeerUnit(spec, argv, false)],
+        dataVolume: true,
+      },
+    };
+  }
+
+  // Who reads which secret: each wallet node its own pair; the shared ones by role.
+  const chainNodes = [...orchestrators, ...(redeemer ? [redeemer] : []), ...(reward ? [reward] : [])];
+  const secrets: SecretEntry[] = [
+    { id: secretIds.orchSecret, source: { kind: "orch-secret" }, readers: [...orchestrators.map((o) => o.name), ...workerGroups.map((g) => g.name)] },
+    { id: secretIds.rpcProxyConfig, source: { kind: "rpc-proxy-config" }, readers: chainNodes.map((n) => n.name) },
+    ...chainNodes.flatMap((n): SecretEntry[] => [
+      { id: secretIds.keystore(n.name), source: { kind: "keystore", node: n.name }, readers: [n.name] },
+      { id: secretIds.password(n.name), source: { kind: "password", node: n.name }, readers: [n.name] },
+    ]),
+  ];
+
+  return {
+    name: r.name,
+    cloud: r.cloud,
+    region: r.region,
+    resourceName: names.region(spec.name, r.name),
+    network,
+    orchestrators,
+    redeemer,
+    reward,
+    workerGroups,
+    loadBalancer: {
+      name: names.loadBalancerPhysical(spec.name, r.name),
+      targetGroupName: names.targetGroupPhysical(spec.name, r.name),
+      port: PORTS.service,
+      healthCheck: { port: PORTS.readiness, path: "/ready", intervalSeconds: 10, healthyThreshold: 2, unhealthyThreshold: 2 },
+      deregistrationDelaySeconds: r.deregistrationDelaySeconds,
+      targets: orchestrators.map((o) => o.name),
+    },
+    secrets,
+  };
+}
+
+export type { BootSpec };

@@ -1,0 +1,213 @@
+/**
+ * The layout: every node and group of a fleet with its names, addresses, ports, argv and the secrets it
+ * needs. Pure data computed from a validated spec; cloud adapters map it onto resources and decide no
+ * Livepeer semantics themselves.
+ */
+
+/** Where things live on every node (host paths). */
+export const PATHS = {
+  /** tmpfs holding fetched secrets (mode 0700, files 0600). Mounted read-only into containers at /secrets. */
+  secretsDir: "/run/livepeer-fleet/secrets",
+  /** The keystore directory inside secretsDir: holds exactly one keyfile. */
+  keystoreSubdir: "keystore",
+  /** Persistent data (go-livepeer -dataDir) on the host; a dedicated volume on redeemer/reward nodes. */
+  dataDir: "/var/lib/livepeer",
+  /** Readiness/drain state. */
+  stateDir: "/var/lib/livepeer-fleet",
+  /** Paths as the go-livepeer container sees them. */
+  container: { secrets: "/secrets", data: "/data" },
+} as const;
+
+/** Ports, fixed fleet-wide. */
+export const PORTS = {
+  /** go-livepeer O / redeemer service port (TLS, gRPC + HTTPS). The only public port. */
+  service: 8935,
+  /** CLI listeners, loopback only (they are a wallet API). */
+  cliOrchestrator: 7935,
+  cliTranscoder: 6935,
+  cliRedeemer: 7935,
+  cliReward: 7935,
+  /** Per-O readiness endpoint (HTTP GET /ready), for load balancer and group health checks. VPC only. */
+  readiness: 8936,
+  /** Loopback RPC proxy (eRPC) that go-livepeer's -ethUrl points at. */
+  rpcProxy: 4000,
+} as const;
+
+/** The chain id of each supported network. */
+export const CHAIN_IDS = { "arbitrum-one-mainnet": 42161 } as const;
+
+/**
+ * A secret a node needs at boot. `id` names it in the region's secret store (one store per region);
+ * `file` is its file name under PATHS.secretsDir (keystore files go under the keystore subdirectory).
+ */
+export interface SecretNeed {
+  id: SecretId;
+  file: string;
+}
+
+/**
+ * Secret ids in a region's store:
+ *  - `orch-secret`: the shared O↔worker secret;
+ *  - `rpc-proxy-config`: the RPC proxy's config file holding the keyed upstream URLs;
+ *  - `<node>-keystore`, `<node>-password`: a wallet node's keystore JSON and its password
+ *    (`<node>` is an orchestrator name, `redeemer` or `reward`).
+ */
+export type SecretId = string;
+
+export type SecretSource =
+  | { kind: "orch-secret" }
+  | { kind: "rpc-proxy-config" }
+  | { kind: "keystore"; node: string }
+  | { kind: "password"; node: string };
+
+/** A secret the region's store must hold, and which nodes read it (least privilege). */
+export interface SecretEntry {
+  id: SecretId;
+  source: SecretSource;
+  /** Names of the nodes / worker groups allowed to read it. */
+  readers: string[];
+}
+
+export type PinnedRole = "orchestrator" | "redeemer" | "reward";
+
+/** A container the boot script runs as a systemd unit. */
+export interface ContainerUnit {
+  /** systemd unit / container name, e.g. `livepeer`. */
+  name: string;
+  image: string;
+  /** Arguments after the image (go-livepeer argv, or the proxy's). */
+  args: string[];
+  /** Host paths mounted into the container: host → container path, `:ro` suffix for read-only. */
+  mounts: string[];
+  /** Pass `--gpus all`. */
+  gpus: boolean;
+}
+
+/** What every node's boot needs, whatever the role. */
+export interface BootSpec {
+  /** Secrets to fetch into tmpfs; boot refuses to start if any is missing or empty. */
+  secrets: SecretNeed[];
+  /** Account the keystore must hold (lowercase hex without 0x is compared); checked before start. */
+  keystoreAddress?: string;
+  /** Containers, started in order: the RPC proxy (if any) then go-livepeer. */
+  containers: ContainerUnit[];
+  /** Serve the readiness endpoint (orchestrators). */
+  readiness?: { port: number; cliPort: number };
+  /** A persistent data volume to mount at PATHS.dataDir before anything starts. */
+  dataVolume?: boolean;
+}
+
+/** A node that must keep its identity across replacement: an auto-healing group of one. */
+export interface PinnedNodeLayout {
+  /** Node name, unique in the fleet: an orchestrator's name, `redeemer` or `reward`. */
+  name: string;
+  role: PinnedRole;
+  /** Stem for logical resource names: `<fleet>-<region>-<node>`. */
+  resourceName: string;
+  zone: string;
+  /** Subnet tier of its network interface: public (O, with a static public IP) or private. */
+  subnet: "public" | "private";
+  /**
+   * Stable private IPv4 of its network interface (what workers / Os dial). Always set for orchestrators
+   * and the redeemer; the reward node (no ingress) may leave it to the cloud.
+   */
+  privateIp?: string;
+  /** Static public IP + DNS record (orchestrators only). */
+  publicHostname?: string;
+  instanceType: string;
+  imageId: string;
+  rootVolumeGb: number;
+  /** Persistent data volume size (redeemer / reward). */
+  dataVolumeGb?: number;
+  /** Hot-wallet address this node signs with (checksummed). */
+  walletAddress: string;
+  /** Ports this node listens on beyond loopback, and who may connect (for firewall rules). */
+  ingress: IngressRule[];
+  /** The exact go-livepeer argv (after the binary name). Secrets appear only as file paths. */
+  argv: string[];
+  boot: BootSpec;
+}
+
+export interface IngressRule {
+  port: number;
+  /** `internet` (0.0.0.0/0), `vpc` (the region's network), `orchestrators` (the fleet's O nodes). */
+  from: "internet" | "vpc" | "orchestrators";
+  description: string;
+}
+
+/** One worker group: a pool bound to one orchestrator. */
+export interface WorkerGroupLayout {
+  /** `<pool>-<orchestrator>` */
+  name: string;
+  pool: string;
+  orchestrator: string;
+  kind: "transcoder";
+  resourceName: string;
+  instanceType: string;
+  imageId: string;
+  rootVolumeGb: number;
+  minSize: number;
+  maxSize: number;
+  desiredSize: number;
+  spot?: { onDemandBase: number; onDemandPercentAboveBase: number };
+  capacity: { gpuModel: string; gpusPerInstance: number; sessionsPerInstance: number; maxSessions: number };
+  argv: string[];
+  boot: BootSpec;
+}
+
+export interface NetworkLayout {
+  zones: string[];
+  /** Managed: the VPC CIDR and per-zone subnet CIDRs we create. Existing: ids to use as they are. */
+  managed?: { cidr: string; subnets: { zone: string; public: string; private: string }[] };
+  existing?: { vpcId: string; cidr: string; publicSubnetIds: Record<string, string>; privateSubnetIds: Record<string, string> };
+}
+
+export interface LoadBalancerLayout {
+  /** Physical name (≤ 32 characters). */
+  name: string;
+  targetGroupName: string;
+  port: number;
+  healthCheck: { port: number; path: string; intervalSeconds: number; healthyThreshold: number; unhealthyThreshold: number };
+  deregistrationDelaySeconds: number;
+  /** Orchestrator names behind it (targets: their stable private IPs). */
+  targets: string[];
+}
+
+export interface RegionLayout {
+  name: string;
+  cloud: "aws";
+  /** Cloud region, e.g. `us-east-1`. */
+  region: string;
+  resourceName: string;
+  network: NetworkLayout;
+  orchestrators: PinnedNodeLayout[];
+  redeemer?: PinnedNodeLayout;
+  reward?: PinnedNodeLayout;
+  workerGroups: WorkerGroupLayout[];
+  loadBalancer: LoadBalancerLayout;
+  /** Secrets the region's store holds and who reads each. */
+  secrets: SecretEntry[];
+}
+
+export interface DnsRecordLayout {
+  /** FQDN without trailing dot. */
+  name: string;
+  /** Per-node A record to a node's static IP, or the routed service record to a region's load balancer. */
+  kind: "node" | "service";
+  region: string;
+  node?: string;
+}
+
+export interface FleetLayout {
+  name: string;
+  network: "arbitrum-one-mainnet";
+  chainId: number;
+  registeredAddress: string;
+  serviceUri: string;
+  serviceHost: string;
+  dns: { provider: "route53"; zone: string; zoneId: string; ttl: number };
+  rewardMode: "node" | "delegated" | "external";
+  regions: RegionLayout[];
+  dnsRecords: DnsRecordLayout[];
+  tags: Record<string, string>;
+}

@@ -1,0 +1,248 @@
+/**
+ * The fleet spec: the shape of the stack config value `livepeer-fleet:fleet` (or a plain fleet YAML file).
+ * Pure: no Pulumi, no cloud SDK. Structural checks live here (zod); cross-field rules in `validate.ts`.
+ */
+import { z } from "zod";
+import { SecretValue } from "./secret";
+
+/**
+ * A secret value. In a running Pulumi program it is the decrypted string of a `secure:` config value.
+ * When the CLI reads a stack YAML it cannot decrypt, the value is `{ secure: "<ciphertext>" }`.
+ */
+export const SecretInput = z
+  .union([z.string().min(1, "must not be empty"), z.object({ secure: z.string().min(1) }).strict()], {
+    error: "must be a secret string (a `secure:` value in stack config)",
+  })
+  .transform((v) =>
+    typeof v === "string" ? new SecretValue(v) : new SecretValue(`[encrypted:${v.secure.slice(0, 12)}]`, true),
+  );
+export type SecretInput = z.input<typeof SecretInput>;
+
+const name = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*[a-z0-9]$|^[a-z]$/, "must be lowercase letters, digits and '-', starting with a letter and not ending with '-'");
+
+const positiveInt = z.number().int().positive();
+const nonNegativeInt = z.number().int().min(0);
+
+/** A decimal wei amount or a currency amount like `0.50USD`, as go-livepeer's -pricePerUnit takes it. */
+const priceString = z.union([z.string(), z.number()]).transform((v) => String(v));
+
+export const Pricing = z
+  .object({
+    /** -pricePerUnit: wei per pixelsPerUnit pixels, or a currency such as `0.50USD`. Required on chain. */
+    pricePerUnit: priceString.optional(),
+    /** -pixelsPerUnit, integer > 0. Default 1. */
+    pixelsPerUnit: z.union([z.string(), z.number()]).transform((v) => String(v)).default("1"),
+    /** -autoAdjustPrice. Default true (go-livepeer's default). */
+    autoAdjustPrice: z.boolean().default(true),
+    /** -ticketEV in wei. Omitted → go-livepeer default. */
+    ticketEV: priceString.optional(),
+    /** -maxFaceValue in wei. Omitted → go-livepeer default. */
+    maxFaceValue: priceString.optional(),
+  })
+  .strict();
+export type Pricing = z.infer<typeof Pricing>;
+
+export const Images = z
+  .object({
+    /** go-livepeer container image, pinned by version tag or digest, e.g. `livepeer/go-livepeer:v0.9.1`. */
+    livepeer: z.string(),
+    /** Loopback RPC proxy image (eRPC), pinned, e.g. `ghcr.io/erpc/erpc:0.0.62`. */
+    rpcProxy: z.string(),
+  })
+  .strict();
+
+export const Dns = z
+  .object({
+    provider: z.enum(["route53"]),
+    /** The DNS zone every record lives in, e.g. `fleet.example.com`. */
+    zone: z.string(),
+    /** Route 53 hosted zone id of that zone (it must already exist). */
+    zoneId: z.string(),
+    /** TTL of per-node records, seconds. Default 60. */
+    ttl: positiveInt.default(60),
+  })
+  .strict();
+
+/** A hot-wallet identity: its address and the encrypted V3 keystore file holding it. */
+const walletFields = {
+  /** Checksummed address of the keystore's account. */
+  address: z.string(),
+  /** Path to an encrypted V3 keystore JSON (relative to the config file / Pulumi project). */
+  keystore: z.string(),
+  /** The keystore's password (a `secure:` config value). */
+  password: SecretInput,
+};
+
+export const Orchestrator = z
+  .object({
+    name,
+    ...walletFields,
+    /** Availability zone of this node (its group of one, its network interface and its address). */
+    zone: z.string(),
+    /** Hostname label under the DNS zone; default: the node name. Its FQDN is the node's -serviceAddr. */
+    hostname: name.optional(),
+    /** Stable private IPv4 its workers dial. Required with an existing network; derived otherwise. */
+    privateIp: z.string().optional(),
+    instanceType: z.string().default("c6i.large"),
+    rootVolumeGb: positiveInt.default(30),
+  })
+  .strict();
+export type Orchestrator = z.infer<typeof Orchestrator>;
+
+export const Spot = z
+  .object({
+    /** Instances always on demand. */
+    onDemandBase: nonNegativeInt.default(0),
+    /** Percentage of instances above the base that are on demand (0 = all spot). */
+    onDemandPercentAboveBase: z.number().int().min(0).max(100).default(0),
+  })
+  .strict();
+
+export const WorkerPool = z
+  .object({
+    name,
+    kind: z.enum(["transcoder"]),
+    instanceType: z.string(),
+    gpu: z
+      .object({
+        /** GPU model, for capacity figures and docs (e.g. `T4`). */
+        model: z.string(),
+        /** GPUs per instance. */
+        count: positiveInt,
+      })
+      .strict(),
+    /** Concurrent sessions one GPU sustains (from your own benchmark). Worker -maxSessions = count × this. */
+    sessionsPerGpu: positiveInt,
+    /** Instances per group (each O gets its own group of this size). */
+    minSize: nonNegativeInt,
+    maxSize: positiveInt,
+    desiredSize: nonNegativeInt.optional(),
+    spot: Spot.optional(),
+    rootVolumeGb: positiveInt.default(100),
+  })
+  .strict();
+export type WorkerPool = z.infer<typeof WorkerPool>;
+
+export const ManagedNetwork = z
+  .object({
+    /** VPC CIDR, a /16. Public subnets get 10.x.<zone index>.0/24, private ones /20 blocks from x.16.0. */
+    cidr: z.string().default("10.40.0.0/16"),
+    /** Availability zones to spread over (≥ 2), named like `us-east-1a`. */
+    zones: z.array(z.string()),
+  })
+  .strict();
+
+export const ExistingNetwork = z
+  .object({
+    vpcId: z.string(),
+    /** CIDR of the VPC, for the security group rules that admit in-VPC traffic. */
+    cidr: z.string(),
+    /** zone → public subnet id (routes to an internet gateway). */
+    publicSubnetIds: z.record(z.string(), z.string()),
+    /** zone → private subnet id (egress through NAT). */
+    privateSubnetIds: z.record(z.string(), z.string()),
+  })
+  .strict();
+
+export const Region = z
+  .object({
+    /** Region name used in resource names, DNS set identifiers and paths, e.g. `use1`. */
+    name,
+    cloud: z.enum(["aws"]),
+    /** Cloud region, e.g. `us-east-1`. */
+    region: z.string(),
+    /** Pinned machine images for this region: `cpu` for O/redeemer/reward nodes, `gpu` for worker pools. */
+    machineImages: z.object({ cpu: z.string(), gpu: z.string().optional() }).strict(),
+    network: z.union([z.object({ managed: ManagedNetwork }).strict(), z.object({ existing: ExistingNetwork }).strict()]),
+    orchestrators: z.array(Orchestrator),
+    workers: z.array(WorkerPool).default([]),
+    /** Seconds the load balancer waits before it forgets a deregistered O (discovery only). Default 30. */
+    deregistrationDelaySeconds: z.number().int().min(0).max(3600).default(30),
+  })
+  .strict();
+export type Region = z.infer<typeof Region>;
+
+const pinnedNodeFields = {
+  /** Region (by `regions[].name`) the node runs in. */
+  region: name,
+  /** Availability zone; its persistent data volume lives there. */
+  zone: z.string(),
+  instanceType: z.string().default("t3.medium"),
+  /** Persistent data volume (go-livepeer -dataDir), GiB. */
+  dataVolumeGb: positiveInt.default(20),
+  rootVolumeGb: positiveInt.default(30),
+};
+
+export const Redeemer = z
+  .object({
+    ...walletFields,
+    ...pinnedNodeFields,
+    privateIp: z.string().optional(),
+  })
+  .strict();
+
+export const Reward = z.discriminatedUnion("mode", [
+  z
+    .object({
+      mode: z.literal("node"),
+      /** Must be the registered address: this node holds the registered key. */
+      ...walletFields,
+      ...pinnedNodeFields,
+      /** -maxGasPrice in wei: the reward call is skipped while gas is above it. */
+      maxGasPrice: z.union([z.string(), z.number()]).transform((v) => String(v)),
+    })
+    .strict(),
+  z
+    .object({
+      mode: z.literal("delegated"),
+      /** A LIP-118 reward-caller key set with setRewardCaller (not the registered key). */
+      ...walletFields,
+      ...pinnedNodeFields,
+      maxGasPrice: z.union([z.string(), z.number()]).transform((v) => String(v)),
+    })
+    .strict(),
+  z
+    .object({
+      mode: z.literal("external"),
+      /** Free text naming what calls reward (e.g. "OrchestratorSiphon on the cold host"). */
+      description: z.string().min(1),
+    })
+    .strict(),
+]);
+export type Reward = z.infer<typeof Reward>;
+
+export const FleetSpecSchema = z
+  .object({
+    /** Fleet name: prefix of every resource name. */
+    name,
+    network: z.enum(["arbitrum-one-mainnet"]),
+    /** The on-chain registered orchestrator address (checksummed). */
+    registeredAddress: z.string(),
+    /** Public service URI registered on chain, `https://<host>:8935`, host inside the DNS zone. */
+    serviceUri: z.string(),
+    dns: Dns,
+    /** Upstream Ethereum (Arbitrum) JSON-RPC URLs, carrying API keys: `secure:` values. ≥ 1, failover order. */
+    rpcUrls: z.array(SecretInput),
+    /** Shared O↔worker secret (≥ 32 characters). Omitted → a random one is generated and kept as a secret. */
+    orchSecret: SecretInput.optional(),
+    images: Images,
+    pricing: Pricing,
+    /** go-livepeer log verbosity (-v). Default 3. */
+    logVerbosity: z.number().int().min(1).max(6).default(3),
+    /** Bump to push changed secret values to the secret stores (write-only fields do not diff). */
+    secretsVersion: positiveInt.default(1),
+    /** Who calls reward: exactly one caller, stated explicitly. */
+    reward: Reward,
+    redeemer: Redeemer.optional(),
+    regions: z.array(Region),
+    /** Extra tags on every resource that takes them. */
+    tags: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
+/** The raw spec as written (before defaults). */
+export type FleetSpecInput = z.input<typeof FleetSpecSchema>;
+/** The parsed spec, defaults applied, secrets still inline (see `validate.ts` for the split). */
+export type ParsedFleetSpec = z.output<typeof FleetSpecSchema>;

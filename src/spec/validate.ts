@@ -1,0 +1,448 @@
+/**
+ * Spec validation: structure (zod) then every cross-field rule. Collects all problems and throws one
+ * FleetConfigError naming each field path, the bad value and what would be accepted. Pure apart from
+ * the injected file reader (keystores are read, never decrypted).
+ */
+import * as path from "path";
+import * as fs from "fs";
+import { getAddress, ZeroAddress } from "ethers";
+import { FleetConfigError, SpecIssue, pathToString } from "./errors";
+import { FleetSpecSchema, ParsedFleetSpec } from "./schema";
+import { inspectKeystore, KeystoreInfo } from "./keystore";
+import { SecretValue } from "./secret";
+import { checkStem, join } from "../naming";
+import { cidrContains, parseCidr, parseIpv4, managedSubnets, zoneIndex, defaultNodeIp } from "./net";
+
+export type FleetSpec = ParsedFleetSpec;
+export type RegionSpec = FleetSpec["regions"][number];
+export type OrchestratorSpec = RegionSpec["orchestrators"][number];
+export type WorkerPoolSpec = RegionSpec["workers"][number];
+
+/** A validated fleet: the spec with defaults, plus every keystore read from disk (by node name). */
+export interface Fleet {
+  spec: FleetSpec;
+  /** Keystore per wallet-holding node: orchestrator names, `redeemer`, `reward`. */
+  keystores: Record<string, KeystoreInfo>;
+}
+
+export interface LoadOptions {
+  /** Directory keystore paths are relative to (the config file's or the Pulumi project's). */
+  baseDir: string;
+  /** File reader, for tests. Default: fs.readFileSync(…, "utf8"). */
+  readFile?: (file: string) => string;
+}
+
+const FLOATING_TAGS = new Set(["latest", "stable", "edge", "nightly", "main", "master", "dev", "develop", "head", "canary", "beta", "rc"]);
+
+/** Checks a container image reference is pinned. Returns a message or undefined. */
+export function checkImagePinned(image: string): string | undefined {
+  const accepted = "accepted: `repo:tag` with an exact version tag (e.g. `livepeer/go-livepeer:v0.9.1`) or `repo@sha256:<64 hex>`";
+  if (/\s/.test(image) || image === "") return `is not an image reference; ${accepted}`;
+  const at = image.indexOf("@");
+  if (at >= 0) {
+    return /^sha256:[0-9a-f]{64}$/.test(image.slice(at + 1)) ? undefined : `has a malformed digest; ${accepted}`;
+  }
+  const lastSlash = image.lastIndexOf("/");
+  const colon = image.indexOf(":", lastSlash + 1);
+  if (colon < 0) return `has no tag (that means \`latest\`); ${accepted}`;
+  const tag = image.slice(colon + 1);
+  if (FLOATING_TAGS.has(tag.toLowerCase())) return `uses the floating tag \`${tag}\`; ${accepted}`;
+  if (/^v?\d+(\.\d+)?$/.test(tag)) return `uses the tag \`${tag}\`, which floats over patch releases; ${accepted}`;
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) return `has an invalid tag \`${tag}\`; ${accepted}`;
+  return undefined;
+}
+
+/** The semantic version in an image tag (`v0.9.1`, `0.9.2-rc1` → [0,9,2]), if any. */
+export function imageVersion(image: string): [number, number, number] | undefined {
+  const m = /:v?(\d+)\.(\d+)\.(\d+)/.exec(image.slice(image.lastIndexOf("/") + 1));
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+}
+
+const AMI = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const WEI = /^\d+$/;
+const CURRENCY_PRICE = /^\d+(\.\d+)?[A-Za-z]{3}$/;
+
+/** Parses and validates a raw spec. Throws FleetConfigError listing every problem. */
+export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
+  const readFile = opts.readFile ?? ((f: string) => fs.readFileSync(f, "utf8"));
+  const parsed = FleetSpecSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => zodIssue(raw, i));
+    throw new FleetConfigError(dedupe(issues));
+  }
+  const spec = parsed.data;
+  const issues: SpecIssue[] = [];
+  const add = (p: string, value: unknown, message: string) => issues.push({ path: p, value, message });
+  const keystores: Record<string, KeystoreInfo> = {};
+
+  // ---- identity ----------------------------------------------------------------------------------
+  checkAddress(spec.registeredAddress, "registeredAddress", add);
+
+  // ---- DNS and service URI ----------------------------------------------------------------------
+  const zone = spec.dns.zone.replace(/\.$/, "").toLowerCase();
+  if (!DOMAIN.test(zone)) add("dns.zone", spec.dns.zone, "must be a DNS zone name like `fleet.example.com`");
+  if (!/^Z[A-Z0-9]{1,32}$/.test(spec.dns.zoneId)) add("dns.zoneId", spec.dns.zoneId, "must be a Route 53 hosted zone id like `Z0123456789ABCDEFGHIJ`");
+  const serviceHost = checkServiceUri(spec.serviceUri, zone, add);
+
+  // ---- images -----------------------------------------------------------------------------------
+  for (const [k, image] of Object.entries(spec.images)) {
+    const msg = checkImagePinned(image);
+    if (msg) add(`images.${k}`, image, msg);
+  }
+
+  // ---- pricing ----------------------------------------------------------------------------------
+  const p = spec.pricing;
+  if (p.pricePerUnit === undefined) {
+    add("pricing.pricePerUnit", undefined, "is required for an on-chain orchestrator (go-livepeer panics without it); give wei (e.g. `1200`) or a currency amount (e.g. `0.50USD`)");
+  } else if (!WEI.test(p.pricePerUnit) && !CURRENCY_PRICE.test(p.pricePerUnit)) {
+    add("pricing.pricePerUnit", p.pricePerUnit, "must be a non-negative integer wei amount (e.g. `1200`) or a currency amount (e.g. `0.50USD`)");
+  }
+  if (!/^[1-9]\d*$/.test(p.pixelsPerUnit)) add("pricing.pixelsPerUnit", p.pixelsPerUnit, "must be an integer > 0");
+  for (const k of ["ticketEV", "maxFaceValue"] as const) {
+    const v = p[k];
+    if (v !== undefined && !WEI.test(v)) add(`pricing.${k}`, v, "must be a non-negative integer wei amount");
+  }
+
+  // ---- secrets that can be checked --------------------------------------------------------------
+  if (spec.rpcUrls.length === 0) add("rpcUrls", [], "needs at least one Arbitrum JSON-RPC URL (secure values; two or more give failover)");
+  spec.rpcUrls.forEach((u, i) => {
+    if (!u.encrypted && !/^https?:\/\/[^\s/]+/.test(u.reveal())) add(`rpcUrls[${i}]`, "[secret]", "must be an http(s) URL");
+  });
+  if (spec.orchSecret && !spec.orchSecret.encrypted && spec.orchSecret.reveal().trim().length < 32) {
+    add("orchSecret", "[secret]", "must be at least 32 characters (random); omit it to have one generated");
+  }
+
+  // ---- regions ----------------------------------------------------------------------------------
+  if (spec.regions.length === 0) add("regions", [], "needs at least one region");
+  const regionNames = new Map<string, number>();
+  const nodeNames = new Map<string, string>();
+  const hostnames = new Map<string, string>();
+  const wallets = new Map<string, string>();
+  if (serviceHost) hostnames.set(serviceHost, "serviceUri");
+
+  const claimWallet = (address: string, where: string) => {
+    let a: string;
+    try {
+      a = getAddress(address);
+    } catch {
+      return;
+    }
+    const prior = wallets.get(a);
+    if (prior) add(`${where}.address`, address, `is the same hot wallet as ${prior}; every node needs its own wallet`);
+    else wallets.set(a, where);
+  };
+
+  const readWallet = (w: { address: string; keystore: string }, where: string, node: string) => {
+    checkAddress(w.address, `${where}.address`, add);
+    const file = path.resolve(opts.baseDir, w.keystore);
+    let text: string;
+    try {
+      text = readFile(file);
+    } catch (e: any) {
+      add(`${where}.keystore`, w.keystore, `cannot be read (${e?.code ?? e?.message ?? e}); give the path of an encrypted V3 keystore JSON, relative to ${opts.baseDir}`);
+      return;
+    }
+    const ks = inspectKeystore(text);
+    if ("error" in ks) {
+      add(`${where}.keystore`, w.keystore, ks.error);
+      return;
+    }
+    keystores[node] = ks;
+    let declared: string | undefined;
+    try {
+      declared = getAddress(w.address);
+    } catch {
+      declared = undefined;
+    }
+    if (declared && ks.address !== declared) {
+      add(`${where}.keystore`, w.keystore, `holds account ${ks.address}, but ${where}.address declares ${w.address}`);
+    }
+  };
+
+  spec.regions.forEach((r, ri) => {
+    const rp = `regions[${ri}]`;
+    if (regionNames.has(r.name)) add(`${rp}.name`, r.name, `duplicates regions[${regionNames.get(r.name)}].name; region names must be unique`);
+    else regionNames.set(r.name, ri);
+    if (!AWS_REGION.test(r.region)) add(`${rp}.region`, r.region, "must be an AWS region like `us-east-1`");
+    if (!AMI.test(r.machineImages.cpu)) add(`${rp}.machineImages.cpu`, r.machineImages.cpu, "must be a pinned AMI id like `ami-0123456789abcdef0` (no lookups: they cause endless diffs)");
+    if (r.machineImages.gpu !== undefined && !AMI.test(r.machineImages.gpu)) add(`${rp}.machineImages.gpu`, r.machineImages.gpu, "must be a pinned AMI id like `ami-0123456789abcdef0`");
+    if (r.workers.length > 0 && r.machineImages.gpu === undefined) add(`${rp}.machineImages.gpu`, undefined, "is required when the region has worker pools (an AMI with the NVIDIA driver and container toolkit)");
+
+    // network and zones
+    const zones = regionZones(r);
+    const validZone = (z: string) => new RegExp(`^${r.region.replace(/-/g, "\\-")}[a-z]$`).test(z);
+    if ("managed" in r.network) {
+      const m = r.network.managed;
+      const c = parseCidr(m.cidr);
+      if (!c || c.prefix !== 16) add(`${rp}.network.managed.cidr`, m.cidr, "must be an IPv4 /16 such as `10.40.0.0/16`");
+      else if (!isPrivate(c.base)) add(`${rp}.network.managed.cidr`, m.cidr, "must be a private range (10/8, 172.16/12 or 192.168/16)");
+      if (m.zones.length < 2) add(`${rp}.network.managed.zones`, m.zones, "needs at least 2 availability zones");
+      const seen = new Set<string>();
+      m.zones.forEach((z, zi) => {
+        if (!validZone(z)) add(`${rp}.network.managed.zones[${zi}]`, z, `must be an availability zone of ${r.region}, like \`${r.region}a\``);
+        else if (zoneIndex(r.region, z) === undefined) add(`${rp}.network.managed.zones[${zi}]`, z, "managed networks hold zones a–o only (one private /20 per zone letter)");
+        if (seen.has(z)) add(`${rp}.network.managed.zones[${zi}]`, z, "is listed twice");
+        seen.add(z);
+      });
+    } else {
+      const e = r.network.existing;
+      if (!/^vpc-[0-9a-f]{8,17}$/.test(e.vpcId)) add(`${rp}.network.existing.vpcId`, e.vpcId, "must be a VPC id like `vpc-0123456789abcdef0`");
+      if (!parseCidr(e.cidr)) add(`${rp}.network.existing.cidr`, e.cidr, "must be an IPv4 CIDR like `10.0.0.0/16`");
+      for (const kind of ["publicSubnetIds", "privateSubnetIds"] as const) {
+        const entries = Object.entries(e[kind]);
+        if (entries.length < 2) add(`${rp}.network.existing.${kind}`, e[kind], "needs subnets in at least 2 availability zones");
+        for (const [z, id] of entries) {
+          if (!validZone(z)) add(`${rp}.network.existing.${kind}.${z}`, z, `must be keyed by an availability zone of ${r.region}`);
+          if (!/^subnet-[0-9a-f]{8,17}$/.test(id)) add(`${rp}.network.existing.${kind}.${z}`, id, "must be a subnet id like `subnet-0123456789abcdef0`");
+        }
+      }
+    }
+
+    if (r.orchestrators.length === 0) add(`${rp}.orchestrators`, [], "needs at least one orchestrator node");
+    const ipsUsed = new Map<string, string>();
+    r.orchestrators.forEach((o, oi) => {
+      const op = `${rp}.orchestrators[${oi}]`;
+      if (nodeNames.has(o.name)) add(`${op}.name`, o.name, `duplicates ${nodeNames.get(o.name)}; node names must be unique in the fleet`);
+      else nodeNames.set(o.name, `${op}.name`);
+      if (["redeemer", "reward"].includes(o.name)) add(`${op}.name`, o.name, "is reserved for the fleet's redeemer/reward nodes");
+      const stemMsg = checkStem(join(spec.name, r.name, o.name));
+      if (stemMsg) add(`${op}.name`, o.name, stemMsg);
+      const fqdn = `${o.hostname ?? o.name}.${zone}`;
+      if (hostnames.has(fqdn)) add(`${op}.hostname`, o.hostname ?? o.name, `gives ${fqdn}, already used by ${hostnames.get(fqdn)}`);
+      else hostnames.set(fqdn, op);
+      if (!zones.includes(o.zone)) add(`${op}.zone`, o.zone, `must be one of the region's zones: ${zones.join(", ")}`);
+      checkNodeIp(r, o.name, o.zone, o.privateIp, "public", `${op}.privateIp`, ipsUsed, add);
+      if (!/^[a-z0-9]+[a-z0-9-]*\.[a-z0-9]+$/.test(o.instanceType)) add(`${op}.instanceType`, o.instanceType, "must be an EC2 instance type like `c6i.large`");
+      claimWallet(o.address, op);
+      readWallet(o, op, o.name);
+    });
+
+    const poolNames = new Set<string>();
+    r.workers.forEach((w, wi) => {
+      const wp = `${rp}.workers[${wi}]`;
+      if (poolNames.has(w.name)) add(`${wp}.name`, w.name, "duplicates another pool of this region; pool names must be unique per region");
+      poolNames.add(w.name);
+      for (const o of r.orchestrators) {
+        const stemMsg = checkStem(join(spec.name, r.name, w.name, o.name));
+        if (stemMsg) add(`${wp}.name`, w.name, stemMsg);
+      }
+      if (w.maxSize < w.minSize) add(`${wp}.maxSize`, w.maxSize, `must be ≥ minSize (${w.minSize})`);
+      if (w.desiredSize !== undefined && (w.desiredSize < w.minSize || w.desiredSize > w.maxSize)) {
+        add(`${wp}.desiredSize`, w.desiredSize, `must be between minSize (${w.minSize}) and maxSize (${w.maxSize})`);
+      }
+      if (w.spot && w.spot.onDemandBase > w.maxSize) add(`${wp}.spot.onDemandBase`, w.spot.onDemandBase, `must be ≤ maxSize (${w.maxSize})`);
+      if (!/^[a-z0-9]+[a-z0-9-]*\.[a-z0-9]+$/.test(w.instanceType)) add(`${wp}.instanceType`, w.instanceType, "must be an EC2 instance type like `g4dn.xlarge`");
+    });
+
+    (r as any).__ips = ipsUsed;
+  });
+
+  // ---- fleet-wide roles --------------------------------------------------------------------------
+  const regionOf = (name: string, where: string) => {
+    const ri = regionNames.get(name);
+    if (ri === undefined) add(where, name, `must name a region of this fleet: ${[...regionNames.keys()].join(", ") || "(none)"}`);
+    return ri === undefined ? undefined : spec.regions[ri];
+  };
+
+  if (spec.redeemer) {
+    const rd = spec.redeemer;
+    const r = regionOf(rd.region, "redeemer.region");
+    if (r) {
+      if (!regionZones(r).includes(rd.zone)) add("redeemer.zone", rd.zone, `must be one of ${r.name}'s zones: ${regionZones(r).join(", ")}`);
+      checkNodeIp(r, "redeemer", rd.zone, rd.privateIp, "private", "redeemer.privateIp", (r as any).__ips ?? new Map(), add);
+    }
+    claimWallet(rd.address, "redeemer");
+    readWallet(rd, "redeemer", "redeemer");
+    if (sameAddress(rd.address, spec.registeredAddress)) {
+      add("redeemer.address", rd.address, "is the registered address; the redeemer must use its own hot wallet (with -ethOrchAddr)");
+    }
+  }
+
+  const rw = spec.reward;
+  if (rw.mode !== "external") {
+    const r = regionOf(rw.region, "reward.region");
+    if (r && !regionZones(r).includes(rw.zone)) add("reward.zone", rw.zone, `must be one of ${r.name}'s zones: ${regionZones(r).join(", ")}`);
+    claimWallet(rw.address, "reward");
+    readWallet(rw, "reward", "reward");
+    if (!/^\d+$/.test(rw.maxGasPrice)) add("reward.maxGasPrice", rw.maxGasPrice, "must be an integer wei amount (e.g. `1000000000` for 1 gwei)");
+    if (rw.mode === "node" && !sameAddress(rw.address, spec.registeredAddress)) {
+      add("reward.address", rw.address, `must be the registered address ${spec.registeredAddress}: in mode \`node\` the reward node holds the registered key (use mode \`delegated\` for a LIP-118 reward-caller key)`);
+    }
+    if (rw.mode === "delegated") {
+      if (sameAddress(rw.address, spec.registeredAddress)) {
+        add("reward.address", rw.address, "is the registered address; mode `delegated` uses a separate reward-caller key (use mode `node` to hold the registered key)");
+      }
+      const v = imageVersion(spec.images.livepeer);
+      if (!v || cmp(v, [0, 9, 1]) <= 0) {
+        add("reward.mode", "delegated", `needs a go-livepeer release with LIP-118 reward-caller support (after v0.9.1), pinned by a version tag; images.livepeer is ${spec.images.livepeer}`);
+      }
+    }
+  }
+  for (const r of spec.regions) delete (r as any).__ips;
+
+  // the registered key stays on the reward node
+  spec.regions.forEach((r, ri) =>
+    r.orchestrators.forEach((o, oi) => {
+      if (sameAddress(o.address, spec.registeredAddress)) {
+        add(`regions[${ri}].orchestrators[${oi}].address`, o.address, "is the registered address; workload orchestrators use their own hot wallet with -ethOrchAddr (the registered key belongs on the reward node only)");
+      }
+    }),
+  );
+
+  for (const [k, v] of Object.entries(spec.tags)) {
+    if (k.length > 128 || k.startsWith("aws:")) add(`tags.${k}`, k, "tag keys must be ≤ 128 characters and not start with `aws:`");
+    if (v.length > 256) add(`tags.${k}`, v, "tag values must be ≤ 256 characters");
+  }
+
+  if (issues.length > 0) throw new FleetConfigError(dedupe(issues));
+  return { spec, keystores };
+}
+
+/**
+ * The stable private address of a pinned node: its explicit privateIp, or (managed network) one derived
+ * from its name inside its zone's public (orchestrator) or private (redeemer) subnet.
+ */
+export function nodePrivateIp(r: RegionSpec, zone: string, nodeName: string, tier: "public" | "private", explicit?: string): string | undefined {
+  if (explicit) return explicit;
+  if (!("managed" in r.network)) return undefined;
+  const zi = zoneIndex(r.region, zone);
+  const subnets = zi === undefined ? undefined : managedSubnets(r.network.managed.cidr, zi);
+  return subnets ? defaultNodeIp(subnets[tier], nodeName) : undefined;
+}
+
+/** Availability zones a region spans. */
+export function regionZones(r: RegionSpec): string[] {
+  if ("managed" in r.network) return r.network.managed.zones;
+  return Object.keys(r.network.existing.publicSubnetIds);
+}
+
+/** The service URI's host, e.g. `orch.fleet.example.com`. */
+export function serviceHost(spec: FleetSpec): string {
+  return new URL(spec.serviceUri).hostname.toLowerCase();
+}
+
+function checkServiceUri(uri: string, zone: string, add: (p: string, v: unknown, m: string) => void): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(uri);
+  } catch {
+    add("serviceUri", uri, "must be a URL `https://<host>:8935`");
+    return undefined;
+  }
+  const host = u.hostname.toLowerCase();
+  if (u.protocol !== "https:") add("serviceUri", uri, "must use https:// (go-livepeer serves TLS on 8935)");
+  if (u.port !== "8935") add("serviceUri", uri, "must name port 8935 explicitly: `https://<host>:8935`");
+  if ((u.pathname && u.pathname !== "/") || u.search || u.hash || u.username) add("serviceUri", uri, "must be only scheme, host and port");
+  if (!(host === zone || host.endsWith(`.${zone}`))) add("serviceUri", uri, `host must be inside the DNS zone ${zone}`);
+  if (host === zone) add("serviceUri", uri, `host must be a name under ${zone} (the zone apex cannot hold the routed record set)`);
+  return host;
+}
+
+function checkAddress(value: string, where: string, add: (p: string, v: unknown, m: string) => void): void {
+  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) {
+    add(where, value, "must be a 0x-prefixed 20-byte Ethereum address");
+    return;
+  }
+  let checksummed: string;
+  try {
+    checksummed = getAddress(value);
+  } catch {
+    add(where, value, "has a bad EIP-55 checksum; copy the address exactly as your wallet shows it");
+    return;
+  }
+  if (checksummed === ZeroAddress) add(where, value, "must not be the zero address");
+  else if (checksummed !== value) add(where, value, `must be EIP-55 checksummed: ${checksummed}`);
+}
+
+function checkNodeIp(
+  r: RegionSpec,
+  nodeName: string,
+  zone: string,
+  ip: string | undefined,
+  tier: "public" | "private",
+  where: string,
+  used: Map<string, string>,
+  add: (p: string, v: unknown, m: string) => void,
+): void {
+  if (ip === undefined) {
+    if ("existing" in r.network) {
+      add(where, ip, "is required with an existing network: the stable private IPv4 of this node's network interface, inside its zone's subnet");
+      return;
+    }
+    const derived = nodePrivateIp(r, zone, nodeName, tier);
+    if (derived === undefined) return;
+    if (used.has(derived)) add(where, ip, `the derived address ${derived} collides with ${used.get(derived)}; set privateIp explicitly`);
+    used.set(derived, where);
+    return;
+  }
+  const n = parseIpv4(ip);
+  if (n === undefined) {
+    add(where, ip, "must be an IPv4 address");
+    return;
+  }
+  if ("managed" in r.network) {
+    const zi = zoneIndex(r.region, zone);
+    const subnets = zi === undefined ? undefined : managedSubnets(r.network.managed.cidr, zi);
+    const cidr = subnets?.[tier];
+    if (cidr) {
+      const c = parseCidr(cidr)!;
+      const size = 2 ** (32 - c.prefix);
+      const offset = n - c.base;
+      if (!cidrContains(cidr, ip) || offset < 4 || offset >= size - 1) {
+        add(where, ip, `must be a usable address of ${zone}'s ${tier} subnet ${cidr} (AWS reserves the first four and the last)`);
+      }
+    }
+  } else if (!cidrContains(r.network.existing.cidr, ip)) {
+    add(where, ip, `must be inside the VPC CIDR ${r.network.existing.cidr}`);
+  }
+  if (used.has(ip)) add(where, ip, `is already used by ${used.get(ip)}`);
+  used.set(ip, where);
+}
+
+function isPrivate(base: number): boolean {
+  const a = base >>> 24;
+  const b = (base >>> 16) & 255;
+  return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
+}
+
+const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+const cmp = (a: number[], b: number[]) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+
+function valueAt(raw: unknown, p: ReadonlyArray<PropertyKey>): unknown {
+  let cur: any = raw;
+  for (const k of p) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = cur[k as any];
+  }
+  return cur;
+}
+
+const SECRET_FIELDS = /(^|\.)(password|orchSecret)$|^rpcUrls(\[\d+\])?$/;
+
+function zodIssue(raw: unknown, issue: { path: PropertyKey[]; message: string; code: string; keys?: string[]; values?: unknown[]; options?: unknown[] }): SpecIssue {
+  const p = pathToString(issue.path as (string | number)[]);
+  let value = valueAt(raw, issue.path);
+  if (SECRET_FIELDS.test(p) && value !== undefined) value = "[secret]";
+  let message = issue.message;
+  if (issue.code === "unrecognized_keys" && issue.keys) {
+    return { path: issue.keys.map((k) => (p ? `${p}.${k}` : k)).join(", "), value: issue.keys, message: "unknown field(s); check the spelling against the config reference in README.md" };
+  }
+  if (issue.code === "invalid_value" && issue.values) message = `must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+  if (issue.code === "invalid_union" && p.endsWith("mode")) message = "must be one of: \"node\", \"delegated\", \"external\"";
+  if (value === undefined && /expected .*, received undefined/i.test(message)) message = `is required (${message.replace(/^Invalid input: /, "")})`;
+  return { path: p, value, message };
+}
+
+function dedupe(issues: SpecIssue[]): SpecIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const k = `${i.path}\u0000${i.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+export { SecretValue };
