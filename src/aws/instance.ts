@@ -1,0 +1,79 @@
+/**
+ * Pieces every fleet instance shares: its IAM identity (role, own-secrets policy, SSM access, instance
+ * profile) and its launch template (IMDSv2 only, encrypted root volume, boot script as user-data).
+ * Functions, not components: they create children of the calling component.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { ec2AssumeRolePolicy, nodePolicy, NodePolicyInput, SSM_CORE_POLICY_ARN } from "./policies";
+
+export interface IdentityArgs {
+  region: string;
+  secretArns: pulumi.Input<string>[];
+  kmsKeyArn: pulumi.Input<string>;
+  networkInterfaceId?: pulumi.Input<string>;
+  volumeId?: pulumi.Input<string>;
+  instanceTag: { key: string; value: string };
+  tags: Record<string, string>;
+}
+
+export function nodeIdentity(name: string, parent: pulumi.Resource, args: IdentityArgs): aws.iam.InstanceProfile {
+  const child = { parent };
+  const role = new aws.iam.Role(name, {
+    assumeRolePolicy: JSON.stringify(ec2AssumeRolePolicy()),
+    description: `livepeer-fleet node ${name}`,
+    tags: args.tags,
+  }, child);
+  const identity = aws.getCallerIdentityOutput({}, child);
+  const partition = aws.getPartitionOutput({}, child);
+  const policy = pulumi
+    .all([pulumi.all(args.secretArns), args.kmsKeyArn, args.networkInterfaceId, args.volumeId, identity.accountId, partition.partition])
+    .apply(([secretArns, kmsKeyArn, eni, vol, account, part]) => {
+      const prefix = `arn:${part}:ec2:${args.region}:${account}:`;
+      const input: NodePolicyInput = {
+        region: args.region,
+        secretArns,
+        kmsKeyArn,
+        instanceTag: args.instanceTag,
+        instanceArnPrefix: `${prefix}instance/`,
+        ...(eni ? { networkInterfaceArn: `${prefix}network-interface/${eni}` } : {}),
+        ...(vol ? { volumeArn: `${prefix}volume/${vol}` } : {}),
+      };
+      return JSON.stringify(nodePolicy(input));
+    });
+  new aws.iam.RolePolicy(name, { role: role.id, policy }, child);
+  new aws.iam.RolePolicyAttachment(`${name}-ssm`, { role: role.name, policyArn: SSM_CORE_POLICY_ARN }, child);
+  return new aws.iam.InstanceProfile(name, { role: role.name, tags: args.tags }, child);
+}
+
+export interface TemplateArgs {
+  imageId: string;
+  instanceType: string;
+  instanceProfileArn: pulumi.Input<string>;
+  securityGroupIds: pulumi.Input<string>[];
+  rootVolumeGb: number;
+  /** The boot script (plain text; base64-encoded here). Never an Output secret. */
+  userData: pulumi.Input<string>;
+  tags: Record<string, string>;
+}
+
+export function launchTemplate(name: string, parent: pulumi.Resource, args: TemplateArgs): aws.ec2.LaunchTemplate {
+  return new aws.ec2.LaunchTemplate(name, {
+    imageId: args.imageId,
+    instanceType: args.instanceType,
+    iamInstanceProfile: { arn: args.instanceProfileArn },
+    vpcSecurityGroupIds: args.securityGroupIds,
+    metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
+    blockDeviceMappings: [
+      { deviceName: "/dev/xvda", ebs: { volumeSize: args.rootVolumeGb, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
+    ],
+    monitoring: { enabled: true },
+    userData: pulumi.output(args.userData).apply((s) => Buffer.from(s, "utf8").toString("base64")),
+    updateDefaultVersion: true,
+    tagSpecifications: [
+      { resourceType: "instance", tags: { ...args.tags, Name: name } },
+      { resourceType: "volume", tags: { ...args.tags, Name: name } },
+    ],
+    tags: args.tags,
+  }, { parent });
+}

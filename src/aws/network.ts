@@ -1,0 +1,76 @@
+/**
+ * livepeer-fleet:aws:Network — a VPC with a public and a private subnet per zone and NAT egress for the
+ * private ones, or an existing VPC and subnets used as they are.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import type { NetworkLayout } from "../layout/types";
+
+export interface NetworkArgs {
+  network: NetworkLayout;
+  tags: Record<string, string>;
+}
+
+export class Network extends pulumi.ComponentResource {
+  readonly vpcId: pulumi.Output<string>;
+  readonly cidr: string;
+  /** zone → subnet id */
+  readonly publicSubnetIds: Record<string, pulumi.Output<string>>;
+  readonly privateSubnetIds: Record<string, pulumi.Output<string>>;
+
+  constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("livepeer-fleet:aws:Network", name, {}, opts);
+    const { network, tags } = args;
+    const child = { parent: this };
+    this.publicSubnetIds = {};
+    this.privateSubnetIds = {};
+
+    if (network.existing) {
+      const e = network.existing;
+      this.vpcId = pulumi.output(e.vpcId);
+      this.cidr = e.cidr;
+      for (const [z, id] of Object.entries(e.publicSubnetIds)) this.publicSubnetIds[z] = pulumi.output(id);
+      for (const [z, id] of Object.entries(e.privateSubnetIds)) this.privateSubnetIds[z] = pulumi.output(id);
+    } else {
+      const m = network.managed!;
+      this.cidr = m.cidr;
+      const vpc = new aws.ec2.Vpc(name, { cidrBlock: m.cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { ...tags, Name: name } }, child);
+      const igw = new aws.ec2.InternetGateway(name, { vpcId: vpc.id, tags: { ...tags, Name: name } }, child);
+      const publicRt = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: { ...tags, Name: `${name}-public` } }, child);
+      new aws.ec2.Route(`${name}-public-default`, { routeTableId: publicRt.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, child);
+      // The VPC's default security group is left closed: no rules at all.
+      new aws.ec2.DefaultSecurityGroup(`${name}-default`, { vpcId: vpc.id, tags: { ...tags, Name: `${name}-default-closed` } }, child);
+
+      for (const s of m.subnets) {
+        // Names carry the zone, not a list index: adding or reordering zones renames nothing.
+        const pub = new aws.ec2.Subnet(`${name}-public-${s.zone}`, {
+          vpcId: vpc.id,
+          cidrBlock: s.public,
+          availabilityZone: s.zone,
+          mapPublicIpOnLaunch: false,
+          tags: { ...tags, Name: `${name}-public-${s.zone}`, "livepeer-fleet:tier": "public" },
+        }, child);
+        new aws.ec2.RouteTableAssociation(`${name}-public-${s.zone}`, { subnetId: pub.id, routeTableId: publicRt.id }, child);
+        const eip = new aws.ec2.Eip(`${name}-nat-${s.zone}`, { domain: "vpc", tags: { ...tags, Name: `${name}-nat-${s.zone}` } }, child);
+        const nat = new aws.ec2.NatGateway(`${name}-${s.zone}`, { allocationId: eip.id, subnetId: pub.id, tags: { ...tags, Name: `${name}-${s.zone}` } }, { ...child, dependsOn: [igw] });
+
+        const priv = new aws.ec2.Subnet(`${name}-private-${s.zone}`, {
+          vpcId: vpc.id,
+          cidrBlock: s.private,
+          availabilityZone: s.zone,
+          mapPublicIpOnLaunch: false,
+          tags: { ...tags, Name: `${name}-private-${s.zone}`, "livepeer-fleet:tier": "private" },
+        }, child);
+        const rt = new aws.ec2.RouteTable(`${name}-private-${s.zone}`, { vpcId: vpc.id, tags: { ...tags, Name: `${name}-private-${s.zone}` } }, child);
+        new aws.ec2.Route(`${name}-private-${s.zone}-default`, { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }, child);
+        new aws.ec2.RouteTableAssociation(`${name}-private-${s.zone}`, { subnetId: priv.id, routeTableId: rt.id }, child);
+
+        this.publicSubnetIds[s.zone] = pub.id;
+        this.privateSubnetIds[s.zone] = priv.id;
+      }
+      this.vpcId = vpc.id;
+    }
+
+    this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * livepeer-fleet:aws:PinnedNode — a node that keeps its identity across replacement (workload O,
+ * redeemer, reward caller): an auto-healing single-zone group of one whose instance re-attaches, at
+ * every boot, a persistent network interface (stable private IP; for an O also its Elastic IP) and,
+ * for redeemer/reward, a persistent data volume. IAM lets it attach only those and read only its own
+ * secrets. An O's DNS record exists before its group does.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import type { PinnedNodeLayout } from "../layout/types";
+import { renderBootScript } from "../layout/boot";
+import { launchTemplate, nodeIdentity } from "./instance";
+
+export interface PinnedNodeArgs {
+  node: PinnedNodeLayout;
+  /** AWS region name, e.g. us-east-1. */
+  region: string;
+  vpcId: pulumi.Input<string>;
+  /** Subnet of the node's zone for its persistent interface (public for an O). */
+  interfaceSubnetId: pulumi.Input<string>;
+  /** Private subnet of the node's zone for the instance's own interface (NAT egress). */
+  instanceSubnetId: pulumi.Input<string>;
+  /** Security groups on the persistent interface (the node's own ingress rules live in its own group). */
+  extraSecurityGroupIds?: pulumi.Input<string>[];
+  /** Egress-only security group for the instance's own (private) interface. */
+  instanceSecurityGroupId: pulumi.Input<string>;
+  /** Security group of the fleet's orchestrators (source for `from: orchestrators` rules). */
+  orchestratorsSecurityGroupId: pulumi.Input<string>;
+  vpcCidr: string;
+  /** secret id → ARN, for the secrets this node reads. */
+  secretArns: Record<string, pulumi.Input<string>>;
+  kmsKeyArn: pulumi.Input<string>;
+  /** DNS for the node's public hostname (orchestrators). */
+  dns?: { zoneId: string; ttl: number; provider: pulumi.ProviderResource };
+  tags: Record<string, string>;
+}
+
+export class PinnedNode extends pulumi.ComponentResource {
+  readonly networkInterfaceId: pulumi.Output<string>;
+  readonly privateIp: pulumi.Output<string>;
+  readonly publicIp?: pulumi.Output<string>;
+  readonly hostname?: string;
+  readonly securityGroupId: pulumi.Output<string>;
+  readonly groupName: pulumi.Output<string>;
+
+  constructor(name: string, args: PinnedNodeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("livepeer-fleet:aws:PinnedNode", name, {}, opts);
+    const { node } = args;
+    const child = { parent: this };
+    const tags = { ...args.tags, "livepeer-fleet:node": node.name, "livepeer-fleet:role": node.role };
+
+    // Ingress exactly as the layout says; egress open (image pulls, RPC, AWS APIs through NAT).
+    const sg = new aws.ec2.SecurityGroup(name, {
+      vpcId: args.vpcId,
+      description: `livepeer-fleet ${node.role} ${node.name}`,
+      tags: { ...tags, Name: name },
+    }, child);
+    node.ingress.forEach((rule) => {
+      const source =
+        rule.from === "internet" ? { cidrIpv4: "0.0.0.0/0" }
+        : rule.from === "vpc" ? { cidrIpv4: args.vpcCidr }
+        : { referencedSecurityGroupId: args.orchestratorsSecurityGroupId };
+      new aws.vpc.SecurityGroupIngressRule(`${name}-in-${rule.port}-${rule.from}`, {
+        securityGroupId: sg.id, ipProtocol: "tcp", fromPort: rule.port, toPort: rule.port, description: rule.description, ...source,
+      }, child);
+    });
+    new aws.vpc.SecurityGroupEgressRule(`${name}-out`, { securityGroupId: sg.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "egress" }, child);
+
+    const eni = new aws.ec2.NetworkInterface(name, {
+      subnetId: args.interfaceSubnetId,
+      ...(node.privateIp ? { privateIps: [node.privateIp] } : {}),
+      securityGroups: [sg.id, ...(args.extraSecurityGroupIds ?? [])],
+      description: `livepeer-fleet ${node.name}: stable address, re-attached at every boot`,
+      tags: { ...tags, Name: name },
+    }, child);
+    this.networkInterfaceId = eni.id;
+    this.privateIp = eni.privateIp;
+    this.securityGroupId = sg.id;
+
+    const dependsOn: pulumi.Resource[] = [];
+    if (node.publicHostname) {
+      const eip = new aws.ec2.Eip(name, { domain: "vpc", tags: { ...tags, Name: name } }, child);
+      dependsOn.push(new aws.ec2.EipAssociation(name, { allocationId: eip.allocationId, networkInterfaceId: eni.id, privateIpAddress: eni.privateIp }, child));
+      this.publicIp = eip.publicIp;
+      this.hostname = node.publicHostname;
+      if (args.dns) {
+        // The O's -serviceAddr must resolve before it starts (it pings itself at startup).
+        dependsOn.push(new aws.route53.Record(name, {
+          zoneId: args.dns.zoneId, name: node.publicHostname, type: "A", ttl: args.dns.ttl, records: [eip.publicIp],
+        }, { parent: this, provider: args.dns.provider }));
+      }
+    }
+
+    let volumeId: pulumi.Output<string> | undefined;
+    if (node.dataVolumeGb) {
+      const vol = new aws.ebs.Volume(name, {
+        availabilityZone: node.zone, size: node.dataVolumeGb, type: "gp3", encrypted: true, tags: { ...tags, Name: `${name}-data` },
+      }, child);
+      volumeId = vol.id;
+    }
+
+    const instanceTag = { key: "livepeer-fleet:node-id", value: name };
+    const neededArns = node.boot.secrets.map((s) => args.secretArns[s.id]);
+    const profile = nodeIdentity(name, this, {
+      region: args.region,
+      secretArns: neededArns,
+      kmsKeyArn: args.kmsKeyArn,
+      networkInterfaceId: eni.id,
+      volumeId,
+      instanceTag,
+      tags,
+    });
+
+    const userData = pulumi
+      .all([pulumi.all(node.boot.secrets.map((s) => args.secretArns[s.id])), eni.id, volumeId ?? pulumi.output(undefined)])
+      .apply(([arns, eniId, volId]) =>
+        renderBootScript(node, {
+          cloud: "aws",
+          region: args.region,
+          secretLocators: Object.fromEntries(node.boot.secrets.map((s, i) => [s.id, arns[i]])),
+          networkInterfaceId: eniId,
+          ...(volId ? { dataVolumeId: volId } : {}),
+        }),
+      );
+    const lt = launchTemplate(name, this, {
+      imageId: node.imageId,
+      instanceType: node.instanceType,
+      instanceProfileArn: profile.arn,
+      // The instance's own interface sits in the private subnet; it needs no inbound rule at all.
+      securityGroupIds: [args.instanceSecurityGroupId],
+      rootVolumeGb: node.rootVolumeGb,
+      userData,
+      tags: { ...tags, [instanceTag.key]: instanceTag.value },
+    });
+
+    const group = new aws.autoscaling.Group(name, {
+      minSize: 1,
+      maxSize: 1,
+      desiredCapacity: 1,
+      vpcZoneIdentifiers: [args.instanceSubnetId],
+      launchTemplate: { id: lt.id, version: lt.latestVersion.apply(String) },
+      // Auto-heal on instance health; go-livepeer itself is restarted by systemd. The readiness endpoint
+      // drives the load balancer and DNS only: an O without workers must not be replaced in a loop.
+      healthCheckType: "EC2",
+      healthCheckGracePeriod: 300,
+      waitForCapacityTimeout: "0",
+      tags: Object.entries({ ...tags, Name: name, [instanceTag.key]: instanceTag.value }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+    }, { parent: this, dependsOn });
+    this.groupName = group.name;
+
+    this.registerOutputs({ networkInterfaceId: this.networkInterfaceId, privateIp: this.privateIp, publicIp: this.publicIp, groupName: this.groupName });
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * IAM policy documents for fleet nodes. Pure (plain strings in, JSON documents out) so least privilege
+ * is table-tested without Pulumi.
+ */
+
+export interface PolicyStatement {
+  Sid: string;
+  Effect: "Allow" | "Deny";
+  Action: string[];
+  Resource: string[] | string;
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: PolicyStatement[];
+}
+
+/** EC2 may assume the node role, nothing else. */
+export const ec2AssumeRolePolicy = (): PolicyDocument => ({
+  Version: "2012-10-17",
+  Statement: [{ Sid: "Ec2Assume", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: "*", ...{ Principal: { Service: "ec2.amazonaws.com" } } } as any],
+});
+
+export interface NodePolicyInput {
+  /** AWS region of the node (for kms:ViaService). */
+  region: string;
+  /** ARNs of exactly the secrets this node reads. */
+  secretArns: string[];
+  /** The region's fleet KMS key ARN (secrets are encrypted with it). */
+  kmsKeyArn: string;
+  /** Pinned nodes: the ENI it re-attaches at boot. */
+  networkInterfaceArn?: string;
+  /** Redeemer / reward: the data volume it re-attaches at boot. */
+  volumeArn?: string;
+  /** Tag that marks the node's own instances: the attach calls are allowed only from them. */
+  instanceTag: { key: string; value: string };
+  /** ARN prefix of instances in the account and region, `arn:aws:ec2:<region>:<account>:instance/`. */
+  instanceArnPrefix: string;
+}
+
+/**
+ * A node's inline policy: read its own secrets (and decrypt them only through Secrets Manager), and,
+ * for pinned nodes, attach its own interface / volume to an instance carrying its own tag.
+ */
+export function nodePolicy(p: NodePolicyInput): PolicyDocument {
+  const statements: PolicyStatement[] = [];
+  if (p.secretArns.length > 0) {
+    statements.push({ Sid: "ReadOwnSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [...p.secretArns] });
+    statements.push({
+      Sid: "DecryptViaSecretsManager",
+      Effect: "Allow",
+      Action: ["kms:Decrypt"],
+      Resource: [p.kmsKeyArn],
+      Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${p.region}.amazonaws.com` } },
+    });
+  }
+  const tagCondition = { StringEquals: { [`aws:ResourceTag/${p.instanceTag.key}`]: p.instanceTag.value } };
+  if (p.networkInterfaceArn) {
+    statements.push({ Sid: "AttachOwnInterface", Effect: "Allow", Action: ["ec2:AttachNetworkInterface"], Resource: [p.networkInterfaceArn] });
+    statements.push({ Sid: "AttachInterfaceToOwnInstance", Effect: "Allow", Action: ["ec2:AttachNetworkInterface"], Resource: [`${p.instanceArnPrefix}*`], Condition: tagCondition });
+  }
+  if (p.volumeArn) {
+    statements.push({ Sid: "AttachOwnVolume", Effect: "Allow", Action: ["ec2:AttachVolume"], Resource: [p.volumeArn] });
+    statements.push({ Sid: "AttachVolumeToOwnInstance", Effect: "Allow", Action: ["ec2:AttachVolume"], Resource: [`${p.instanceArnPrefix}*`], Condition: tagCondition });
+  }
+  if (p.networkInterfaceArn || p.volumeArn) {
+    // Describe calls cannot be scoped to resources; they reveal no secret.
+    statements.push({ Sid: "DescribeAttachments", Effect: "Allow", Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeVolumes"], Resource: "*" });
+  }
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** AWS-managed policy giving SSM Session Manager access (no SSH anywhere). */
+export const SSM_CORE_POLICY_ARN = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";

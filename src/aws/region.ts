@@ -1,0 +1,125 @@
+/**
+ * livepeer-fleet:aws:Region — one fleet region on AWS: network, key vault, orchestrator nodes, worker
+ * groups (one per pool and O), the redeemer / reward node when placed here, the regional load balancer
+ * and this region's member of the service URI's latency-routed record set. Maps the layout onto
+ * resources; decides nothing about Livepeer.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import type { FleetLayout, RegionLayout, PinnedNodeLayout } from "../layout/types";
+import { Network } from "./network";
+import { KeyVault, SecretResolver } from "./vault";
+import { PinnedNode } from "./pinnedNode";
+import { WorkerGroup } from "./workerGroup";
+import { LoadBalancer } from "./loadBalancer";
+
+export interface AwsRegionArgs {
+  fleet: FleetLayout;
+  region: RegionLayout;
+  resolveSecret: SecretResolver;
+  secretsVersion: number;
+  /** Provider for the fleet's DNS zone (Route 53 is global; any AWS provider of that account). */
+  dnsProvider: pulumi.ProviderResource;
+}
+
+export interface NodeOutputs {
+  role: string;
+  privateIp: pulumi.Output<string>;
+  publicIp?: pulumi.Output<string>;
+  hostname?: string;
+  walletAddress: string;
+  groupName: pulumi.Output<string>;
+}
+
+export class AwsRegion extends pulumi.ComponentResource {
+  readonly nodes: Record<string, NodeOutputs> = {};
+  readonly workerGroups: Record<string, pulumi.Output<string>> = {};
+  readonly loadBalancerDnsName: pulumi.Output<string>;
+
+  constructor(name: string, args: AwsRegionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("livepeer-fleet:aws:Region", name, {}, opts);
+    const { fleet, region: r } = args;
+    const child = { parent: this };
+    const tags = { ...fleet.tags, "livepeer-fleet:fleet": fleet.name, "livepeer-fleet:region": r.name };
+
+    const net = new Network(name, { network: r.network, tags }, child);
+    const vault = new KeyVault(name, { secrets: r.secrets, resolve: args.resolveSecret, secretsVersion: args.secretsVersion, tags }, child);
+
+    const egressOnly = new aws.ec2.SecurityGroup(`${name}-egress-only`, {
+      vpcId: net.vpcId, description: "livepeer-fleet instances: no inbound traffic", tags: { ...tags, Name: `${name}-egress-only` },
+    }, child);
+    new aws.vpc.SecurityGroupEgressRule(`${name}-egress-only-out`, { securityGroupId: egressOnly.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "egress" }, child);
+    // Membership group carried by every O interface: the source for "orchestrators only" rules.
+    const orchestratorsSg = new aws.ec2.SecurityGroup(`${name}-orchestrators`, {
+      vpcId: net.vpcId, description: "livepeer-fleet orchestrators of this region (membership only, no rules)", tags: { ...tags, Name: `${name}-orchestrators` },
+    }, child);
+
+    const dns = { zoneId: fleet.dns.zoneId, ttl: fleet.dns.ttl, provider: args.dnsProvider };
+    const pinned = (node: PinnedNodeLayout) => {
+      const n = new PinnedNode(node.resourceName, {
+        node,
+        region: r.region,
+        vpcId: net.vpcId,
+        vpcCidr: net.cidr,
+        interfaceSubnetId: (node.subnet === "public" ? net.publicSubnetIds : net.privateSubnetIds)[node.zone],
+        instanceSubnetId: net.privateSubnetIds[node.zone],
+        instanceSecurityGroupId: egressOnly.id,
+        extraSecurityGroupIds: node.role === "orchestrator" ? [orchestratorsSg.id] : [],
+        orchestratorsSecurityGroupId: orchestratorsSg.id,
+        secretArns: vault.secretArns,
+        kmsKeyArn: vault.keyArn,
+        ...(node.publicHostname ? { dns } : {}),
+        tags,
+      }, child);
+      this.nodes[node.name] = {
+        role: node.role,
+        privateIp: n.privateIp,
+        ...(n.publicIp ? { publicIp: n.publicIp } : {}),
+        ...(n.hostname ? { hostname: n.hostname } : {}),
+        walletAddress: node.walletAddress,
+        groupName: n.groupName,
+      };
+      return n;
+    };
+
+    const os = r.orchestrators.map(pinned);
+    // The redeemer exists before the Os that send it tickets.
+    if (r.redeemer) pinned(r.redeemer);
+    if (r.reward) pinned(r.reward);
+
+    for (const g of r.workerGroups) {
+      const wg = new WorkerGroup(g.resourceName, {
+        group: g,
+        region: r.region,
+        subnetIds: r.network.zones.map((z) => net.privateSubnetIds[z]),
+        securityGroupId: egressOnly.id,
+        secretArns: vault.secretArns,
+        kmsKeyArn: vault.keyArn,
+        tags,
+      }, child);
+      this.workerGroups[g.name] = wg.groupName;
+    }
+
+    const lb = new LoadBalancer(name, {
+      lb: r.loadBalancer,
+      vpcId: net.vpcId,
+      publicSubnetIds: r.network.zones.map((z) => net.publicSubnetIds[z]),
+      targets: Object.fromEntries(r.orchestrators.map((o, i) => [o.name, os[i].privateIp])),
+      tags,
+    }, child);
+    this.loadBalancerDnsName = lb.dnsName;
+
+    // This region's member of the service URI's routed record set (set identifier = region name):
+    // adding a region adds a member and never replaces the others.
+    new aws.route53.Record(`${name}-service`, {
+      zoneId: fleet.dns.zoneId,
+      name: fleet.serviceHost,
+      type: "A",
+      setIdentifier: r.name,
+      latencyRoutingPolicies: [{ region: r.region }],
+      aliases: [{ name: lb.dnsName, zoneId: lb.zoneId, evaluateTargetHealth: true }],
+    }, { parent: this, provider: args.dnsProvider });
+
+    this.registerOutputs({ nodes: this.nodes, workerGroups: this.workerGroups, loadBalancerDnsName: this.loadBalancerDnsName });
+  }
+}

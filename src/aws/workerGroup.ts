@@ -1,0 +1,89 @@
+/**
+ * livepeer-fleet:aws:WorkerGroup — the GPU workers of one pool bound to one O: a launch template and an
+ * autoscaling group across the region's private subnets, rolled by instance refresh on template change
+ * (launch before terminate), optionally with a spot share. Workers hold no chain credentials and accept
+ * no inbound traffic; they read only the orchestrator secret.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import type { WorkerGroupLayout } from "../layout/types";
+import { renderBootScript } from "../layout/boot";
+import { launchTemplate, nodeIdentity } from "./instance";
+
+export interface WorkerGroupArgs {
+  group: WorkerGroupLayout;
+  region: string;
+  /** Private subnet ids, one per zone. */
+  subnetIds: pulumi.Input<string>[];
+  /** Egress-only security group. */
+  securityGroupId: pulumi.Input<string>;
+  secretArns: Record<string, pulumi.Input<string>>;
+  kmsKeyArn: pulumi.Input<string>;
+  tags: Record<string, string>;
+}
+
+export class WorkerGroup extends pulumi.ComponentResource {
+  readonly groupName: pulumi.Output<string>;
+
+  constructor(name: string, args: WorkerGroupArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("livepeer-fleet:aws:WorkerGroup", name, {}, opts);
+    const g = args.group;
+    const tags = { ...args.tags, "livepeer-fleet:pool": g.pool, "livepeer-fleet:orchestrator": g.orchestrator, "livepeer-fleet:role": g.kind };
+    const arns = g.boot.secrets.map((s) => args.secretArns[s.id]);
+    const profile = nodeIdentity(name, this, {
+      region: args.region,
+      secretArns: arns,
+      kmsKeyArn: args.kmsKeyArn,
+      instanceTag: { key: "livepeer-fleet:group", value: name },
+      tags,
+    });
+    const userData = pulumi.all(arns).apply((resolved) =>
+      renderBootScript(
+        { name: g.name, boot: g.boot },
+        { cloud: "aws", region: args.region, secretLocators: Object.fromEntries(g.boot.secrets.map((s, i) => [s.id, resolved[i]])) },
+      ),
+    );
+    const lt = launchTemplate(name, this, {
+      imageId: g.imageId,
+      instanceType: g.instanceType,
+      instanceProfileArn: profile.arn,
+      securityGroupIds: [args.securityGroupId],
+      rootVolumeGb: g.rootVolumeGb,
+      userData,
+      tags,
+    });
+    const ltSpec = { launchTemplateId: lt.id, version: lt.latestVersion.apply(String) };
+
+    const group = new aws.autoscaling.Group(name, {
+      minSize: g.minSize,
+      maxSize: g.maxSize,
+      desiredCapacity: g.desiredSize,
+      vpcZoneIdentifiers: args.subnetIds,
+      ...(g.spot
+        ? {
+            capacityRebalance: true,
+            mixedInstancesPolicy: {
+              instancesDistribution: {
+                onDemandBaseCapacity: g.spot.onDemandBase,
+                onDemandPercentageAboveBaseCapacity: g.spot.onDemandPercentAboveBase,
+                spotAllocationStrategy: "price-capacity-optimized",
+              },
+              launchTemplate: { launchTemplateSpecification: ltSpec, overrides: [{ instanceType: g.instanceType }] },
+            },
+          }
+        : { launchTemplate: { id: lt.id, version: lt.latestVersion.apply(String) } }),
+      healthCheckType: "EC2",
+      healthCheckGracePeriod: 600,
+      defaultInstanceWarmup: 300,
+      waitForCapacityTimeout: "0",
+      // A new template version rolls the group: launch replacements first (max 200%), keep full capacity.
+      instanceRefresh: {
+        strategy: "Rolling",
+        preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200, instanceWarmup: "300", skipMatching: true },
+      },
+      tags: Object.entries({ ...tags, Name: name }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+    }, { parent: this });
+    this.groupName = group.name;
+    this.registerOutputs({ groupName: this.groupName });
+  }
+}

@@ -1,0 +1,85 @@
+/** The livepeer-fleet command line. */
+import { FleetConfigError } from "../spec/errors";
+
+const USAGE = `usage: livepeer-fleet plan --config <Pulumi.<stack>.yaml | fleet.yaml> [--format text|json|markdown]
+
+  plan   Evaluate the fleet program offline under Pulumi's mock runtime (no cloud, no credentials)
+         and print what would be built. --format json prints exactly one JSON object on stdout.
+`;
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+function parseFlags(args: string[]): Record<string, string> {
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
+    if (!m) throw new UsageError(`unexpected argument ${JSON.stringify(a)}`);
+    if (m[2] !== undefined) flags[m[1]] = m[2];
+    else if (m[1] === "help") flags.help = "true";
+    else {
+      const v = args[++i];
+      if (v === undefined || v.startsWith("--")) throw new UsageError(`--${m[1]} needs a value`);
+      flags[m[1]] = v;
+    }
+  }
+  return flags;
+}
+
+class UsageError extends Error {}
+
+/** Runs the CLI; resolves to the exit status. */
+export async function run(argv: string[], io: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    if (!cmd || cmd === "--help" || cmd === "help") {
+      io.out(USAGE);
+      return cmd ? 0 : 2;
+    }
+    if (cmd !== "plan") throw new UsageError(`unknown command ${JSON.stringify(cmd)}`);
+    const flags = parseFlags(rest);
+    if (flags.help) {
+      io.out(USAGE);
+      return 0;
+    }
+    for (const k of Object.keys(flags)) if (!["config", "format"].includes(k)) throw new UsageError(`unknown flag --${k}`);
+    if (!flags.config) throw new UsageError("--config is required");
+    const format = flags.format ?? "text";
+    if (!["text", "json", "markdown"].includes(format)) throw new UsageError(`--format must be text, json or markdown (got ${JSON.stringify(format)})`);
+    const { planFile } = await import("./plan");
+    const fp = await planFile(flags.config);
+    if (format === "json") {
+      io.out(JSON.stringify(fp.plan, null, 2) + "\n");
+    } else {
+      const { renderText } = await import("./format");
+      io.out(renderText(fp, format === "markdown"));
+    }
+    return 0;
+  } catch (e: any) {
+    if (e instanceof FleetConfigError || e?.name === "FleetConfigError") {
+      io.err(`${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof UsageError) {
+      io.err(`livepeer-fleet: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    io.err(`livepeer-fleet: ${e?.stack ?? e}\n`);
+    return 3;
+  }
+}
+
+export function main(argv: string[]): void {
+  run(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`livepeer-fleet: ${e?.stack ?? e}\n`);
+      process.exitCode = 3;
+    },
+  );
+}

@@ -1,0 +1,86 @@
+/**
+ * `livepeer-fleet plan`: evaluates the fleet program in-process under Pulumi's mock runtime (no engine,
+ * no CLI, no credentials) and renders what would be built.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import { readSpecFile } from "../spec/load";
+import { loadFleet, Fleet } from "../spec/validate";
+import { FleetConfigError } from "../spec/errors";
+import { plainSecretPaths } from "../spec/secretPaths";
+import { CONFIG_KEY, CONFIG_NAMESPACE } from "../spec/load";
+import { buildLayout } from "../layout/layout";
+import type { FleetLayout } from "../layout/types";
+import { runPlan, Plan } from "../plan/engine";
+
+export interface FleetPlan {
+  plan: Plan;
+  layout: FleetLayout;
+  fleet: Fleet;
+}
+
+/** Reads, validates and plans a spec file. Throws FleetConfigError for a bad spec (nothing is planned). */
+export async function planFile(file: string): Promise<FleetPlan> {
+  const f = readSpecFile(file);
+  if (f.kind === "stack") {
+    const plain = plainSecretPaths(f.raw);
+    if (plain.length > 0) {
+      throw new FleetConfigError(plain.map((p) => ({
+        path: p,
+        value: "[secret]",
+        message: `is plain text in a stack file; make it a secure value: pulumi config set --secret --path '${CONFIG_NAMESPACE}:${CONFIG_KEY}.${p}' <value>`,
+      })));
+    }
+  }
+  const fleet = loadFleet(f.raw, { baseDir: f.baseDir });
+  const layout = buildLayout(fleet);
+  const project = projectName(f.baseDir) ?? "livepeer-fleet";
+  // Imported lazily: @pulumi/pulumi must not be loaded before the mocks are set (engine does that).
+  const plan = await runPlan(
+    () => {
+      const { OrchestratorFleet } = require("../fleet") as typeof import("../fleet");
+      const { fleetOutputs } = require("../program") as typeof import("../program");
+      return fleetOutputs(new OrchestratorFleet(fleet.spec.name, { fleet }));
+    },
+    { project, stack: f.stack },
+  );
+  plan.summary = { ...plan.summary, fleet: fleetSummary(layout) };
+  return { plan, layout, fleet };
+}
+
+function projectName(dir: string): string | undefined {
+  for (const n of ["Pulumi.yaml", "Pulumi.yml"]) {
+    const p = path.join(dir, n);
+    if (fs.existsSync(p)) {
+      try {
+        const doc = parseYaml(fs.readFileSync(p, "utf8"));
+        if (typeof doc?.name === "string") return doc.name;
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Fleet-level figures for the summary: nodes, groups, capacity. */
+export function fleetSummary(l: FleetLayout) {
+  const groups = l.regions.flatMap((r) => r.workerGroups);
+  return {
+    name: l.name,
+    serviceUri: l.serviceUri,
+    regions: l.regions.map((r) => r.name),
+    orchestrators: l.regions.flatMap((r) => r.orchestrators.map((o) => o.name)),
+    redeemer: l.regions.find((r) => r.redeemer)?.name ?? null,
+    rewardMode: l.rewardMode,
+    rewardNodeRegion: l.regions.find((r) => r.reward)?.name ?? null,
+    workerGroups: groups.length,
+    capacity: {
+      minGpus: groups.reduce((a, g) => a + g.minSize * g.capacity.gpusPerInstance, 0),
+      maxGpus: groups.reduce((a, g) => a + g.maxSize * g.capacity.gpusPerInstance, 0),
+      minSessions: groups.reduce((a, g) => a + g.minSize * g.capacity.sessionsPerInstance, 0),
+      maxSessions: groups.reduce((a, g) => a + g.capacity.maxSessions, 0),
+    },
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * livepeer-fleet:index:OrchestratorFleet — the whole fleet: validates the spec before registering
+ * anything, computes the layout, and builds every region through its own explicit provider.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as random from "@pulumi/random";
+import { Fleet, loadFleet } from "./spec/validate";
+import { buildLayout, renderRpcProxyConfig } from "./layout/layout";
+import type { FleetLayout, SecretSource } from "./layout/types";
+import { AwsRegion, NodeOutputs } from "./aws/region";
+import { SecretValue } from "./spec/secret";
+
+export interface OrchestratorFleetArgs {
+  /** A validated fleet (from `loadFleet` / `loadFleetFile`), or a raw spec object validated here. */
+  fleet?: Fleet;
+  spec?: unknown;
+  /** Directory keystore paths in a raw spec are relative to. Default: the working directory. */
+  baseDir?: string;
+  /**
+   * Explicit provider per region name (your own credentials: assume-role, profiles). Regions without one
+   * get an `aws.Provider` for their cloud region, created as a child of the fleet.
+   */
+  providers?: Record<string, pulumi.ProviderResource>;
+  /** Provider for the Route 53 zone. Default: the first AWS region's provider. */
+  dnsProvider?: pulumi.ProviderResource;
+}
+
+export interface FleetNodeOutput {
+  role: string;
+  region: string;
+  hostname?: string;
+  publicIp?: pulumi.Output<string>;
+  privateIp: pulumi.Output<string>;
+  walletAddress: string;
+  groupName: pulumi.Output<string>;
+}
+
+export class OrchestratorFleet extends pulumi.ComponentResource {
+  readonly layout: FleetLayout;
+  readonly serviceUri: string;
+  readonly nodes: Record<string, FleetNodeOutput> = {};
+  /** Every node's own wallet (node name → address). */
+  readonly hotWallets: Record<string, string> = {};
+  /** Accounts that send transactions and need ETH for gas: redeemer and reward caller, or each O when there is no redeemer. */
+  readonly walletsToFund: Record<string, string> = {};
+  /** Worker group name → autoscaling group name. */
+  readonly workerGroups: Record<string, pulumi.Output<string>> = {};
+  readonly regions: Record<string, AwsRegion> = {};
+
+  constructor(name: string, args: OrchestratorFleetArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Validate first: a bad spec throws before any resource (this component included) is registered.
+    const fleet = args.fleet ?? loadFleet(args.spec, { baseDir: args.baseDir ?? process.cwd() });
+    const layout = buildLayout(fleet);
+    super("livepeer-fleet:index:OrchestratorFleet", name, {}, opts);
+    this.layout = layout;
+    this.serviceUri = layout.serviceUri;
+    const { spec } = fleet;
+
+    const providers: Record<string, pulumi.ProviderResource> = {};
+    for (const r of layout.regions) {
+      providers[r.name] =
+        args.providers?.[r.name] ??
+        new aws.Provider(`${name}-${r.name}`, { region: r.region as aws.Region, defaultTags: { tags: { "livepeer-fleet:fleet": spec.name } } }, { parent: this });
+    }
+    const dnsProvider = args.dnsProvider ?? providers[layout.regions[0].name];
+
+    // The O↔worker secret: given in the spec, or generated once and kept (as a secret) in state.
+    let orchSecret: pulumi.Output<string>;
+    if (spec.orchSecret) {
+      orchSecret = pulumi.secret(spec.orchSecret.reveal());
+    } else {
+      const randomProvider = new random.Provider(`${name}-random`, {}, { parent: this });
+      orchSecret = new random.RandomPassword(`${name}-orch-secret`, { length: 48, special: false }, { parent: this, provider: randomProvider }).result;
+    }
+    const rpcConfig = pulumi.secret(renderRpcProxyConfig(spec.network, spec.rpcUrls.map((u) => u.reveal())));
+    const passwords: Record<string, SecretValue> = {};
+    for (const r of spec.regions) for (const o of r.orchestrators) passwords[o.name] = o.password;
+    if (spec.redeemer) passwords.redeemer = spec.redeemer.password;
+    if (spec.reward.mode !== "external") passwords.reward = spec.reward.password;
+
+    const resolveSecret = (s: SecretSource): pulumi.Output<string> => {
+      switch (s.kind) {
+        case "orch-secret":
+          return orchSecret;
+        case "rpc-proxy-config":
+          return rpcConfig;
+        case "keystore":
+          return pulumi.secret(fleet.keystores[s.node].json);
+        case "password":
+          return pulumi.secret(passwords[s.node].reveal());
+      }
+    };
+
+    for (const r of layout.regions) {
+      const region = new AwsRegion(r.resourceName, {
+        fleet: layout,
+        region: r,
+        resolveSecret,
+        secretsVersion: spec.secretsVersion,
+        dnsProvider,
+      }, { parent: this, provider: providers[r.name] });
+      this.regions[r.name] = region;
+      for (const [node, out] of Object.entries(region.nodes) as [string, NodeOutputs][]) {
+        this.nodes[node] = { region: r.name, ...out };
+        this.hotWallets[node] = out.walletAddress;
+      }
+      Object.assign(this.workerGroups, region.workerGroups);
+    }
+    for (const [node, n] of Object.entries(this.nodes)) {
+      if (n.role !== "orchestrator" || !spec.redeemer) this.walletsToFund[node] = n.walletAddress;
+    }
+
+    this.registerOutputs({ serviceUri: this.serviceUri, nodes: this.nodes, hotWallets: this.hotWallets, walletsToFund: this.walletsToFund, workerGroups: this.workerGroups });
+  }
+}
