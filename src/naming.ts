@@ -71,3 +71,14 @@ export function checkStem(stem: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Checks the fleet name against rules its derived physical names must follow: AWS load balancer and
+ * target group names (`<fleet>-<region>…`) must not begin with `internal-`. Returns a message or undefined.
+ */
+export function checkFleetName(fleet: string): string | undefined {
+  if (join(fleet, "x").startsWith("internal-")) {
+    return "must not be `internal` or start with `internal-`: AWS refuses load balancer names beginning with `internal-`";
+  }
+  return undefined;
+}

@@ -22,7 +22,9 @@ export const secretIds = {
 const keystoreNeed = (node: string): SecretNeed => ({ id: secretIds.keystore(node), file: `${PATHS.keystoreSubdir}/${SECRET_FILES.keystore}` });
 const passwordNeed = (node: string): SecretNeed => ({ id: secretIds.password(node), file: SECRET_FILES.password });
 const orchSecretNeed: SecretNeed = { id: secretIds.orchSecret, file: SECRET_FILES.orchSecret };
-const rpcNeed: SecretNeed = { id: secretIds.rpcProxyConfig, file: SECRET_FILES.rpcProxyConfig };
+/** eRPC's images run as the distroless `nonroot` user; the proxy runs as that uid whatever the tag. */
+const RPC_PROXY_UID = 65532;
+const rpcNeed: SecretNeed = { id: secretIds.rpcProxyConfig, file: SECRET_FILES.rpcProxyConfig, owner: RPC_PROXY_UID };
 
 const secretsMount = `${PATHS.secretsDir}:${PATHS.container.secrets}:ro`;
 const dataMount = `${PATHS.dataDir}:${PATHS.container.data}`;
@@ -31,9 +33,12 @@ function rpcProxyUnit(spec: FleetSpec): ContainerUnit {
   return {
     name: "rpc-proxy",
     image: spec.images.rpcProxy,
-    args: ["erpc", RPC_PROXY_CONTAINER_CONFIG],
+    // The eRPC image has no ENTRYPOINT (CMD ["/erpc-server"]), so args replace the whole command:
+    // they must start with the binary. A config path argument makes eRPC refuse to start without it.
+    args: ["/erpc-server", RPC_PROXY_CONTAINER_CONFIG],
     mounts: [`${PATHS.secretsDir}/${SECRET_FILES.rpcProxyConfig}:${RPC_PROXY_CONTAINER_CONFIG}:ro`],
     gpus: false,
+    user: `${RPC_PROXY_UID}:${RPC_PROXY_UID}`,
   };
 }
 

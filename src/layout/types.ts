@@ -43,6 +43,8 @@ export const CHAIN_IDS = { "arbitrum-one-mainnet": 42161 } as const;
 export interface SecretNeed {
   id: SecretId;
   file: string;
+  /** uid (and gid) owning the file when a container reads it as a non-root user; default root. Mode stays 0600. */
+  owner?: number;
 }
 
 /**
@@ -81,6 +83,8 @@ export interface ContainerUnit {
   mounts: string[];
   /** Pass `--gpus all`. */
   gpus: boolean;
+  /** `uid:gid` to run as (`docker run --user`); default: the image's user. */
+  user?: string;
 }
 
 /** What every node's boot needs, whatever the role. */

@@ -45,6 +45,8 @@ export function inspectKeystore(text: string): KeystoreInfo | { error: string } 
   if (typeof doc.address !== "string" || !/^(0x)?[0-9a-fA-F]{40}$/.test(doc.address)) {
     return { error: "records no account address; go-livepeer needs it to select the account" };
   }
-  const address = getAddress(doc.address.startsWith("0x") ? doc.address : `0x${doc.address}`);
+  // Keystores record the address in lowercase hex; a mixed-case one is compared by value, not checksum
+  // (getAddress would throw on a bad checksum and escape the collected errors).
+  const address = getAddress(`0x${doc.address.replace(/^0x/, "").toLowerCase()}`);
   return { address, json: text };
 }

@@ -9,8 +9,8 @@ import { getAddress, ZeroAddress } from "ethers";
 import { FleetConfigError, SpecIssue, pathToString } from "./errors";
 import { FleetSpecSchema, ParsedFleetSpec } from "./schema";
 import { inspectKeystore, KeystoreInfo } from "./keystore";
-import { SecretValue } from "./secret";
-import { checkStem, join } from "../naming";
+import { REDACTED, SecretValue } from "./secret";
+import { checkFleetName, checkStem, join } from "../naming";
 import { cidrContains, parseCidr, parseIpv4, managedSubnets, zoneIndex, defaultNodeIp } from "./net";
 
 export type FleetSpec = ParsedFleetSpec;
@@ -46,7 +46,8 @@ export function checkImagePinned(image: string): string | undefined {
   const colon = image.indexOf(":", lastSlash + 1);
   if (colon < 0) return `has no tag (that means \`latest\`); ${accepted}`;
   const tag = image.slice(colon + 1);
-  if (FLOATING_TAGS.has(tag.toLowerCase())) return `uses the floating tag \`${tag}\`; ${accepted}`;
+  if (FLOATING_TAGS.has(tag.toLowerCase()) || /(^|[-_.])latest([-_.]|$)/i.test(tag)) return `uses the floating tag \`${tag}\`; ${accepted}`;
+  if (/(^|\.)[x*]($|[.-])/i.test(tag.replace(/^v/i, ""))) return `uses the wildcard tag \`${tag}\`; ${accepted}`;
   if (/^v?\d+(\.\d+)?$/.test(tag)) return `uses the tag \`${tag}\`, which floats over patch releases; ${accepted}`;
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) return `has an invalid tag \`${tag}\`; ${accepted}`;
   return undefined;
@@ -69,7 +70,7 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
   const readFile = opts.readFile ?? ((f: string) => fs.readFileSync(f, "utf8"));
   const parsed = FleetSpecSchema.safeParse(raw);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => zodIssue(raw, i));
+    const issues = parsed.error.issues.flatMap((i) => zodIssue(raw, i));
     throw new FleetConfigError(dedupe(issues));
   }
   const spec = parsed.data;
@@ -78,6 +79,8 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
   const keystores: Record<string, KeystoreInfo> = {};
 
   // ---- identity ----------------------------------------------------------------------------------
+  const fleetNameMsg = checkFleetName(spec.name);
+  if (fleetNameMsg) add("name", spec.name, fleetNameMsg);
   checkAddress(spec.registeredAddress, "registeredAddress", add);
 
   // ---- DNS and service URI ----------------------------------------------------------------------
@@ -120,6 +123,15 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
   const nodeNames = new Map<string, string>();
   const hostnames = new Map<string, string>();
   const wallets = new Map<string, string>();
+  /** Private addresses taken per region (index), so the redeemer is checked against the region's Os. */
+  const ipsByRegion = new Map<number, Map<string, string>>();
+  /** Derived logical-name stems (nodes, worker groups) → where they come from: they must be unique. */
+  const stems = new Map<string, string>();
+  const claimStem = (stem: string, where: string, value: unknown) => {
+    const prior = stems.get(stem);
+    if (prior) add(where, value, `gives the resource name "${stem}", already derived from ${prior}; choose names whose <fleet>-<region>-<node|pool-node> combinations differ`);
+    else stems.set(stem, where);
+  };
   if (serviceHost) hostnames.set(serviceHost, "serviceUri");
 
   const claimWallet = (address: string, where: string) => {
@@ -172,7 +184,7 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
 
     // network and zones
     const zones = regionZones(r);
-    const validZone = (z: string) => new RegExp(`^${r.region.replace(/-/g, "\\-")}[a-z]$`).test(z);
+    const validZone = (z: string) => isZoneOf(r.region, z);
     if ("managed" in r.network) {
       const m = r.network.managed;
       const c = parseCidr(m.cidr);
@@ -202,14 +214,21 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
 
     if (r.orchestrators.length === 0) add(`${rp}.orchestrators`, [], "needs at least one orchestrator node");
     const ipsUsed = new Map<string, string>();
+    ipsByRegion.set(ri, ipsUsed);
     r.orchestrators.forEach((o, oi) => {
       const op = `${rp}.orchestrators[${oi}]`;
-      if (nodeNames.has(o.name)) add(`${op}.name`, o.name, `duplicates ${nodeNames.get(o.name)}; node names must be unique in the fleet`);
+      const reserved = ["redeemer", "reward"].includes(o.name);
+      const duplicate = nodeNames.has(o.name);
+      if (duplicate) add(`${op}.name`, o.name, `duplicates ${nodeNames.get(o.name)}; node names must be unique in the fleet`);
       else nodeNames.set(o.name, `${op}.name`);
-      if (["redeemer", "reward"].includes(o.name)) add(`${op}.name`, o.name, "is reserved for the fleet's redeemer/reward nodes");
+      if (reserved) add(`${op}.name`, o.name, "is reserved for the fleet's redeemer/reward nodes");
       const stemMsg = checkStem(join(spec.name, r.name, o.name));
       if (stemMsg) add(`${op}.name`, o.name, stemMsg);
-      const fqdn = `${o.hostname ?? o.name}.${zone}`;
+      if (!duplicate && !reserved) claimStem(join(spec.name, r.name, o.name), `${op}.name`, o.name);
+      const label = o.hostname ?? o.name;
+      const fqdn = `${label}.${zone}`;
+      if (label.length > 63) add(o.hostname ? `${op}.hostname` : `${op}.name`, label, `is ${label.length} characters; a DNS label holds at most 63 (set a shorter hostname)`);
+      else if (fqdn.length > 253) add(o.hostname ? `${op}.hostname` : `${op}.name`, label, `gives ${fqdn}, longer than the 253 characters a DNS name may have`);
       if (hostnames.has(fqdn)) add(`${op}.hostname`, o.hostname ?? o.name, `gives ${fqdn}, already used by ${hostnames.get(fqdn)}`);
       else hostnames.set(fqdn, op);
       if (!zones.includes(o.zone)) add(`${op}.zone`, o.zone, `must be one of the region's zones: ${zones.join(", ")}`);
@@ -222,12 +241,14 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
     const poolNames = new Set<string>();
     r.workers.forEach((w, wi) => {
       const wp = `${rp}.workers[${wi}]`;
-      if (poolNames.has(w.name)) add(`${wp}.name`, w.name, "duplicates another pool of this region; pool names must be unique per region");
+      const duplicate = poolNames.has(w.name);
+      if (duplicate) add(`${wp}.name`, w.name, "duplicates another pool of this region; pool names must be unique per region");
       poolNames.add(w.name);
-      for (const o of r.orchestrators) {
-        const stemMsg = checkStem(join(spec.name, r.name, w.name, o.name));
-        if (stemMsg) add(`${wp}.name`, w.name, stemMsg);
-      }
+      const groupStems = [...new Set(r.orchestrators.map((o) => join(spec.name, r.name, w.name, o.name)))];
+      const longest = groupStems.reduce((a, b) => (b.length > a.length ? b : a), "");
+      const stemMsg = longest ? checkStem(longest) : undefined;
+      if (stemMsg) add(`${wp}.name`, w.name, stemMsg);
+      if (!duplicate) for (const st of groupStems) claimStem(st, `${wp}.name`, w.name);
       if (w.maxSize < w.minSize) add(`${wp}.maxSize`, w.maxSize, `must be ≥ minSize (${w.minSize})`);
       if (w.desiredSize !== undefined && (w.desiredSize < w.minSize || w.desiredSize > w.maxSize)) {
         add(`${wp}.desiredSize`, w.desiredSize, `must be between minSize (${w.minSize}) and maxSize (${w.maxSize})`);
@@ -235,8 +256,6 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
       if (w.spot && w.spot.onDemandBase > w.maxSize) add(`${wp}.spot.onDemandBase`, w.spot.onDemandBase, `must be ≤ maxSize (${w.maxSize})`);
       if (!/^[a-z0-9]+[a-z0-9-]*\.[a-z0-9]+$/.test(w.instanceType)) add(`${wp}.instanceType`, w.instanceType, "must be an EC2 instance type like `g4dn.xlarge`");
     });
-
-    (r as any).__ips = ipsUsed;
   });
 
   // ---- fleet-wide roles --------------------------------------------------------------------------
@@ -250,8 +269,13 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
     const rd = spec.redeemer;
     const r = regionOf(rd.region, "redeemer.region");
     if (r) {
-      if (!regionZones(r).includes(rd.zone)) add("redeemer.zone", rd.zone, `must be one of ${r.name}'s zones: ${regionZones(r).join(", ")}`);
-      checkNodeIp(r, "redeemer", rd.zone, rd.privateIp, "private", "redeemer.privateIp", (r as any).__ips ?? new Map(), add);
+      const zs = privateZones(r);
+      if (!zs.includes(rd.zone)) add("redeemer.zone", rd.zone, `must be one of ${r.name}'s zones${"existing" in r.network ? " with a private subnet" : ""}: ${zs.join(", ")}`);
+      const stem = join(spec.name, r.name, "redeemer");
+      const stemMsg = checkStem(stem);
+      if (stemMsg) add("redeemer.region", rd.region, stemMsg);
+      claimStem(stem, "redeemer", "redeemer");
+      checkNodeIp(r, "redeemer", rd.zone, rd.privateIp, "private", "redeemer.privateIp", ipsByRegion.get(regionNames.get(r.name)!) ?? new Map(), add);
     }
     claimWallet(rd.address, "redeemer");
     readWallet(rd, "redeemer", "redeemer");
@@ -263,7 +287,14 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
   const rw = spec.reward;
   if (rw.mode !== "external") {
     const r = regionOf(rw.region, "reward.region");
-    if (r && !regionZones(r).includes(rw.zone)) add("reward.zone", rw.zone, `must be one of ${r.name}'s zones: ${regionZones(r).join(", ")}`);
+    if (r) {
+      const zs = privateZones(r);
+      if (!zs.includes(rw.zone)) add("reward.zone", rw.zone, `must be one of ${r.name}'s zones${"existing" in r.network ? " with a private subnet" : ""}: ${zs.join(", ")}`);
+      const stem = join(spec.name, r.name, "reward");
+      const stemMsg = checkStem(stem);
+      if (stemMsg) add("reward.region", rw.region, stemMsg);
+      claimStem(stem, "reward", "reward");
+    }
     claimWallet(rw.address, "reward");
     readWallet(rw, "reward", "reward");
     if (!/^\d+$/.test(rw.maxGasPrice)) add("reward.maxGasPrice", rw.maxGasPrice, "must be an integer wei amount (e.g. `1000000000` for 1 gwei)");
@@ -280,7 +311,6 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
       }
     }
   }
-  for (const r of spec.regions) delete (r as any).__ips;
 
   // the registered key stays on the reward node
   spec.regions.forEach((r, ri) =>
@@ -316,6 +346,17 @@ export function nodePrivateIp(r: RegionSpec, zone: string, nodeName: string, tie
 export function regionZones(r: RegionSpec): string[] {
   if ("managed" in r.network) return r.network.managed.zones;
   return Object.keys(r.network.existing.publicSubnetIds);
+}
+
+/** Zones of a region where a private-subnet node (redeemer, reward) can live. */
+export function privateZones(r: RegionSpec): string[] {
+  if ("managed" in r.network) return r.network.managed.zones;
+  return Object.keys(r.network.existing.privateSubnetIds);
+}
+
+/** True when `zone` is an availability zone name of `region` (`us-east-1` → `us-east-1a` … `us-east-1z`). */
+export function isZoneOf(region: string, zone: string): boolean {
+  return zone.length === region.length + 1 && zone.startsWith(region) && /[a-z]$/.test(zone);
 }
 
 /** The service URI's host, e.g. `orch.fleet.example.com`. */
@@ -394,7 +435,7 @@ function checkNodeIp(
         add(where, ip, `must be a usable address of ${zone}'s ${tier} subnet ${cidr} (AWS reserves the first four and the last)`);
       }
     }
-  } else if (!cidrContains(r.network.existing.cidr, ip)) {
+  } else if (parseCidr(r.network.existing.cidr) && !cidrContains(r.network.existing.cidr, ip)) {
     add(where, ip, `must be inside the VPC CIDR ${r.network.existing.cidr}`);
   }
   if (used.has(ip)) add(where, ip, `is already used by ${used.get(ip)}`);
@@ -419,20 +460,47 @@ function valueAt(raw: unknown, p: ReadonlyArray<PropertyKey>): unknown {
   return cur;
 }
 
-const SECRET_FIELDS = /(^|\.)(password|orchSecret)$|^rpcUrls(\[\d+\])?$/;
+/** Paths of secret fields, and of anything inside one (e.g. `…password.secure`). */
+const SECRET_FIELDS = /(^|\.)(password|orchSecret)($|[.[])|^rpcUrls($|[.[])/;
 
-function zodIssue(raw: unknown, issue: { path: PropertyKey[]; message: string; code: string; keys?: string[]; values?: unknown[]; options?: unknown[] }): SpecIssue {
+/** A copy of `value` (found at `p`) with every secret field inside it replaced by "[secret]". */
+export function redactSecrets(value: unknown, p: string): unknown {
+  if (value === undefined) return value;
+  if (SECRET_FIELDS.test(p)) return REDACTED;
+  if (Array.isArray(value)) return value.map((v, i) => redactSecrets(v, `${p}[${i}]`));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v, p ? `${p}.${k}` : k)]));
+  }
+  return value;
+}
+
+const ADDRESS_FIELDS = /(^|\.)(address|registeredAddress)$/;
+
+type ZodIssueLike = { path: PropertyKey[]; message: string; code: string; keys?: string[]; values?: unknown[]; errors?: ZodIssueLike[][]; expected?: string };
+
+function zodIssue(raw: unknown, issue: ZodIssueLike): SpecIssue[] {
   const p = pathToString(issue.path as (string | number)[]);
-  let value = valueAt(raw, issue.path);
-  if (SECRET_FIELDS.test(p) && value !== undefined) value = "[secret]";
+  const value = redactSecrets(valueAt(raw, issue.path), p);
   let message = issue.message;
   if (issue.code === "unrecognized_keys" && issue.keys) {
-    return { path: issue.keys.map((k) => (p ? `${p}.${k}` : k)).join(", "), value: issue.keys, message: "unknown field(s); check the spelling against the config reference in README.md" };
+    return issue.keys.map((k) => ({
+      path: p ? `${p}.${k}` : k,
+      value: k,
+      message: "is an unknown field; check the spelling against the config reference in README.md",
+    }));
   }
   if (issue.code === "invalid_value" && issue.values) message = `must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
   if (issue.code === "invalid_union" && p.endsWith("mode")) message = "must be one of: \"node\", \"delegated\", \"external\"";
-  if (value === undefined && /expected .*, received undefined/i.test(message)) message = `is required (${message.replace(/^Invalid input: /, "")})`;
-  return { path: p, value, message };
+  else if (issue.code === "invalid_union" && message === "Invalid input") {
+    // A plain union (e.g. string | number): name the accepted types instead of zod's bare "Invalid input".
+    const expected = [...new Set((issue.errors ?? []).flat().filter((e) => e.code === "invalid_type" && e.path.length === 0).map((e) => e.expected))];
+    if (expected.length > 0) message = `Invalid input: expected ${expected.join(" or ")}, received ${value === undefined ? "undefined" : Array.isArray(value) ? "array" : value === null ? "null" : typeof value}`;
+  }
+  if (ADDRESS_FIELDS.test(p) && typeof value === "number") {
+    message = "must be a quoted string: YAML reads an unquoted 0x… address as a number; write it as \"0x…\" (checksummed)";
+  }
+  if (value === undefined && (issue.code === "invalid_type" || issue.code === "invalid_union" || issue.code === "invalid_value" || /received undefined/i.test(message))) message = `is required (${message.replace(/^Invalid input: /, "")})`;
+  return [{ path: p, value, message }];
 }
 
 function dedupe(issues: SpecIssue[]): SpecIssue[] {

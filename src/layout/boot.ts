@@ -1,0 +1,452 @@
+/**
+ * Boot scripts (EC2 user-data). Pure: a node's BootSpec + the ids of its cloud resources → one bash
+ * script that cloud-init runs once, as root, at first boot. It installs scripts and systemd units that
+ * do the real work at EVERY boot: attach the node's pinned network interface and data volume, fetch its
+ * secrets into a fresh tmpfs (failing closed: go-livepeer uses a missing secret file's path as the
+ * secret, livepeer.md §10), then run each container. No secret value is ever in the script, on a
+ * command line or in a log; boot installs nothing from the internet except the pinned images.
+ */
+import { PATHS, BootSpec, ContainerUnit, SecretNeed } from "./types";
+
+export interface BootContext {
+  cloud: "aws";
+  /** Cloud region, e.g. us-east-1 (for aws cli calls). */
+  region: string;
+  /** secret id (SecretNeed.id) -> Secrets Manager secret ARN */
+  secretLocators: Record<string, string>;
+  /** Pinned nodes: the ENI (eni-...) to attach at boot as device index 1; it carries the node's stable private IP (and, for orchestrators, its Elastic IP). */
+  networkInterfaceId?: string;
+  /** Redeemer/reward: EBS volume id (vol-...) to attach at boot and mount at PATHS.dataDir (format only if blank). */
+  dataVolumeId?: string;
+}
+
+/** Where boot installs things on the host. */
+export const BOOT_PATHS = {
+  secretsScript: "/usr/local/sbin/livepeer-fleet-secrets",
+  networkInterfaceScript: "/usr/local/sbin/livepeer-fleet-network-interface",
+  dataVolumeScript: "/usr/local/sbin/livepeer-fleet-data-volume",
+  readiness: "/usr/local/lib/livepeer-fleet/readiness.py",
+  units: "/etc/systemd/system",
+  /** Touch this file (e.g. over SSM) to drain an orchestrator: its readiness check then fails. */
+  drainingFile: `${PATHS.stateDir}/draining`,
+} as const;
+
+export const unitName = (name: string) => `livepeer-fleet-${name}.service`;
+export const UNITS = { secrets: unitName("secrets"), networkInterface: unitName("network-interface"), dataVolume: unitName("data-volume"), readiness: unitName("readiness") } as const;
+const RESERVED = new Set(["secrets", "network-interface", "data-volume", "readiness"]);
+/** go-livepeer's RPC proxy container: the go-livepeer container starts after it. */
+const RPC_PROXY = "rpc-proxy";
+/** The EBS device name asked for at attach time (Nitro exposes it as NVMe; found by volume id). */
+export const DATA_DEVICE = "/dev/sdf";
+const HEREDOC = "LPF_EOF";
+/** EC2 refuses user-data over 16 KB (raw, before base64). */
+export const USER_DATA_LIMIT = 16384;
+
+/** Quotes one word for bash (POSIX single quotes). Safe words stay bare for readability. */
+export function shellQuote(s: string): string {
+  if (/^[A-Za-z0-9_@%+=:,.\/-]+$/.test(s)) return s;
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Quotes one word for a systemd Exec*= line: `%` specifiers and `$` expansion disabled, C escapes. */
+export function systemdQuote(s: string): string {
+  const t = s.replace(/%/g, "%%").replace(/\$/g, "$$$$");
+  if (/^[A-Za-z0-9_@+=:,.\/-]+$/.test(t)) return t;
+  return `"${t.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\t/g, "\\t")}"`;
+}
+
+/** The `docker run` argv of a container (after `docker`). Args follow the image as given. */
+export function dockerRunArgv(c: ContainerUnit): string[] {
+  const gpus = c.gpus ? ["--gpus", "all"] : [];
+  const user = c.user ? ["--user", c.user] : [];
+  return ["run", "--rm", "--name", c.name, "--network", "host", "--pull", "never", ...user, ...gpus, ...c.mounts.flatMap((m) => ["-v", m]), c.image, ...c.args];
+}
+
+const normAddress = (a: string) => a.toLowerCase().replace(/^0x/, "");
+const isKeystoreNeed = (s: SecretNeed) => s.file.startsWith(`${PATHS.keystoreSubdir}/`);
+
+function validate(node: { name: string; boot: BootSpec }, ctx: BootContext): void {
+  const b = node.boot;
+  const fail = (m: string) => { throw new Error(`boot script for node ${node.name}: ${m}`); };
+  const files = new Set<string>();
+  for (const s of b.secrets) {
+    const parts = s.file.split("/");
+    const okName = (p: string) => /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(p);
+    if (!parts.every(okName) || parts.length > 2 || (parts.length === 2 && parts[0] !== PATHS.keystoreSubdir)) {
+      fail(`secret ${s.id} has file ${JSON.stringify(s.file)}; accepted: a plain file name, or ${PATHS.keystoreSubdir}/<name>`);
+    }
+    if (files.has(s.file)) fail(`two secrets share the file ${s.file}`);
+    files.add(s.file);
+    if (!ctx.secretLocators[s.id]) fail(`no secret ARN given for secret ${s.id}`);
+  }
+  const ks = b.secrets.filter(isKeystoreNeed);
+  if (ks.length > 1) fail(`the keystore directory must hold exactly one file, got ${ks.map((s) => s.file).join(", ")}`);
+  if (b.keystoreAddress !== undefined && !/^[0-9a-f]{40}$/.test(normAddress(b.keystoreAddress))) fail(`keystoreAddress ${b.keystoreAddress} is not an address`);
+  if (b.keystoreAddress !== undefined && ks.length === 0) fail("keystoreAddress is set but no keystore secret is fetched");
+  if (ks.length === 1 && b.keystoreAddress === undefined) fail("a keystore is fetched but keystoreAddress is not set (a mismatched key would silently become a new account)");
+  if (b.dataVolume && !ctx.dataVolumeId) fail("the node needs a data volume but no dataVolumeId was given");
+  if (ctx.dataVolumeId && !b.dataVolume) fail(`dataVolumeId ${ctx.dataVolumeId} given for a node without a data volume`);
+  const names = new Set<string>();
+  for (const c of b.containers) {
+    if (!/^[a-z0-9][a-z0-9_.-]*$/.test(c.name) || RESERVED.has(c.name) || names.has(c.name)) fail(`bad or duplicate container name ${JSON.stringify(c.name)}`);
+    names.add(c.name);
+  }
+  if (b.containers.length === 0) fail("no containers to run");
+}
+
+/** Shared by the installed bash scripts: log lines go to the journal (stderr). */
+const LOG_LIB = String.raw`log() { printf '%s: %s\n' "$TAG" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+export AWS_PAGER=''
+`;
+/** This instance's id via IMDSv2 (token first). */
+const IMDS_LIB = String.raw`instance_id() {
+  local token
+  token=$(curl -fsS --retry 5 --retry-connrefused --max-time 5 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' http://169.254.169.254/latest/api/token) || return 1
+  curl -fsS --retry 5 --retry-connrefused --max-time 5 -H "X-aws-ec2-metadata-token: $token" http://169.254.169.254/latest/meta-data/instance-id
+}
+IID=$(instance_id) || die "cannot read the instance id from IMDSv2"
+`;
+
+/** Secrets: fetch (every boot) and check (before every container start). Values go only from aws stdout into files. */
+const SECRETS_LIB = String.raw`KEYSTORE_PY='import json, re, sys
+d = json.load(open(sys.argv[1]))
+if not isinstance(d.get("crypto", d.get("Crypto")), dict): sys.exit(3)
+a = re.sub("^0x", "", str(d.get("address", "")).lower())
+print(a if re.fullmatch("[0-9a-f]{40}", a) else "?")'
+check_one() { # id path
+  [ -f "$2" ] && [ -s "$2" ] || die "secret $1 is missing or empty ($2); refusing to start"
+  grep -q '[^[:space:]]' "$2" || die "secret $1 is blank ($2); refusing to start"
+  if [ "$(wc -l < "$2")" -le 1 ] && grep -qx 'None' "$2"; then die "secret $1 has no SecretString; refusing to start"; fi
+}
+check_keystore() { # id path expected-address (lowercase hex, no 0x)
+  local dir n got
+  dir=$(dirname "$2")
+  n=$(find "$dir" -mindepth 1 -maxdepth 1 | wc -l)
+  [ "$n" -eq 1 ] || die "keystore directory $dir must hold exactly one file (it holds $n); refusing to start"
+  got=$(python3 -I -c "$KEYSTORE_PY" "$2" 2>/dev/null) || die "secret $1 is not an encrypted (V3) keystore JSON; refusing to start"
+  [ "$got" = "$3" ] || die "secret $1 holds account 0x$got, not 0x$3; refusing to start (go-livepeer would silently create a new account)"
+}
+fetch_one() { # id arn relative-path [owner-uid]
+  local out="$STAGE/$3" attempt
+  mkdir -p "$(dirname "$out")"
+  for attempt in 1 2 3 4 5 6; do
+    if aws secretsmanager get-secret-value --region "$REGION" --secret-id "$2" --query SecretString --output text > "$out"; then
+      chmod 0600 "$out"
+      if [ "$#" -ge 4 ]; then chown "$4:$4" "$out"; fi
+      check_one "$1" "$out"
+      log "fetched secret $1"
+      return 0
+    fi
+    log "fetching secret $1 failed (attempt $attempt/6)"
+    sleep 5
+  done
+  die "could not fetch secret $1 ($2); refusing to start"
+}
+replace_entry() { rm -rf -- "$DIR/$1"; mv -- "$STAGE/$1" "$DIR/$1"; }
+`;
+
+const SECRETS_MAIN = String.raw`mode=fetch; if [ "$#" -gt 0 ]; then mode=$1; fi
+case "$mode" in
+  check) check_all; exit 0 ;;
+  fetch) ;;
+  *) die "usage: $0 [fetch|check]" ;;
+esac
+install -d -m 0700 "$(dirname "$DIR")" "$DIR"
+if ! mountpoint -q "$DIR"; then mount -t tmpfs -o mode=0700,noexec,nosuid,nodev,size=16m livepeer-fleet-secrets "$DIR"; fi
+STAGE=$(mktemp -d "$DIR/.stage.XXXXXX")
+trap 'rm -rf -- "$STAGE"' EXIT
+fetch_all
+check_all
+log "all secrets present in $DIR"
+`;
+
+function secretsScript(boot: BootSpec, ctx: BootContext): string {
+  const q = shellQuote;
+  const ks = boot.secrets.find(isKeystoreNeed);
+  const entries = [...new Set(boot.secrets.map((s) => s.file.split("/")[0]))];
+  return [
+    "#!/bin/bash",
+    "# livepeer-fleet: `fetch` this node's secrets into a fresh tmpfs (every boot), or `check` them (before",
+    "# every container start). Fails closed; never prints a secret value.",
+    "set -euo pipefail", "umask 077", "TAG=livepeer-fleet-secrets", `REGION=${q(ctx.region)}`, `DIR=${q(PATHS.secretsDir)}`,
+    LOG_LIB + SECRETS_LIB + "check_all() {",
+    '  mountpoint -q "$DIR" || die "$DIR is not mounted; refusing to start"',
+    '  [ "$(findmnt -n -o FSTYPE "$DIR")" = tmpfs ] || die "$DIR is not a tmpfs; refusing to start"',
+    ...boot.secrets.map((s) => `  check_one ${q(s.id)} "$DIR"/${q(s.file)}`),
+    ...(ks ? [`  check_keystore ${q(ks.id)} "$DIR"/${q(ks.file)} ${q(normAddress(boot.keystoreAddress!))}`] : []),
+    "}",
+    "fetch_all() {",
+    ...boot.secrets.map((s) => `  fetch_one ${q(s.id)} ${q(ctx.secretLocators[s.id])} ${q(s.file)}${s.owner !== undefined ? ` ${s.owner}` : ""}`),
+    ...entries.map((e) => `  replace_entry ${q(e)}`),
+    "}",
+    SECRETS_MAIN,
+  ].join("\n");
+}
+
+/** Attaches $RES to this instance: idempotent; waits (bounded) for an old instance to release it. */
+const ATTACH_LIB = String.raw`attach_loop() {
+  local attempt out owner astate state
+  for attempt in $(seq 1 120); do
+    if out=$(describe); then
+      read -r owner astate state <<< "$out"
+      if [ "$owner" = "$IID" ] && [ "$astate" = attached ]; then log "$RES is attached to this instance"; return 0; fi
+      if [ "$owner" = "$IID" ]; then log "$RES is $astate on this instance; waiting"
+      elif [ "$state" = available ]; then log "attaching $RES to $IID"; do_attach > /dev/null || log "attaching $RES failed; retrying"
+      else log "$RES is $state ($astate to $owner, an old instance?); waiting for it to be released ($attempt/120)"
+      fi
+    else log "describing $RES failed ($attempt/120)"
+    fi
+    sleep 5
+  done
+  die "$RES did not attach to $IID within 10 minutes"
+}
+`;
+
+/** The ENI goes in as device index 1; then wait until an interface with its MAC is up with its private IP. */
+const NETWORK_INTERFACE_BODY = String.raw`describe() { aws ec2 describe-network-interfaces --region "$REGION" --network-interface-ids "$RES" --query 'NetworkInterfaces[0].[Attachment.InstanceId,Attachment.Status,Status]' --output text; }
+do_attach() { aws ec2 attach-network-interface --region "$REGION" --network-interface-id "$RES" --instance-id "$IID" --device-index 1; }
+attach_loop
+info=$(aws ec2 describe-network-interfaces --region "$REGION" --network-interface-ids "$RES" --query 'NetworkInterfaces[0].[MacAddress,PrivateIpAddress]' --output text) || die "cannot describe $RES"
+read -r mac ip <<< "$info"
+for attempt in $(seq 1 90); do
+  for d in /sys/class/net/*; do
+    if [ "$(cat "$d/address" 2> /dev/null)" = "$mac" ] && [ "$(cat "$d/operstate" 2> /dev/null)" = up ] \
+      && ip -4 -o addr show dev "$(basename "$d")" | grep -qF " $ip/"; then
+      log "$RES is up as $(basename "$d") with $ip"
+      exit 0
+    fi
+  done
+  sleep 2
+done
+die "$RES (mac $mac) is attached but no interface came up with $ip"
+`;
+
+/** Attach the data volume; format it ONLY if blkid finds nothing at all on it; mount it at $MNT. */
+const DATA_VOLUME_BODY = String.raw`describe() { aws ec2 describe-volumes --region "$REGION" --volume-ids "$RES" --query 'Volumes[0].[Attachments[0].InstanceId,Attachments[0].State,State]' --output text; }
+do_attach() { aws ec2 attach-volume --region "$REGION" --volume-id "$RES" --instance-id "$IID" --device "$DEVICE"; }
+attach_loop
+for attempt in $(seq 1 60); do [ -b "$DEV" ] && break; sleep 2; done
+[ -b "$DEV" ] || die "$RES is attached but $DEV did not appear"
+udevadm settle || true
+if mountpoint -q "$MNT"; then
+  [ "$(readlink -f "$(findmnt -n -o SOURCE "$MNT")")" = "$(readlink -f "$DEV")" ] || die "$MNT is mounted from another device"
+  log "$RES already mounted at $MNT"; exit 0
+fi
+rc=0; blkid -p "$DEV" > /dev/null 2>&1 || rc=$?
+if [ "$rc" -eq 2 ]; then
+  log "$RES is blank: creating an xfs filesystem"
+  mkfs.xfs -q "$DEV"
+elif [ "$rc" -ne 0 ]; then
+  die "blkid could not probe $DEV (exit $rc); not formatting"
+fi
+fstype=$(blkid -p -o value -s TYPE "$DEV" || true)
+[ -n "$fstype" ] || die "$DEV holds something that is not a filesystem; not formatting it"
+install -d -m 0700 "$MNT"
+mount -t "$fstype" -o noatime,nodev,nosuid "$DEV" "$MNT"
+chmod 0700 "$MNT"
+log "$RES ($fstype) mounted at $MNT"
+`;
+
+/** Nitro instances expose the EBS volume as NVMe; its by-id name carries the volume id without the dash. */
+const dataVolumeVars = (vol: string) => [
+  `DEVICE=${DATA_DEVICE}`,
+  `DEV=${shellQuote(`/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${vol.replace("-", "")}`)}`,
+  `MNT=${shellQuote(PATHS.dataDir)}`,
+];
+const attachScript = (tag: string, res: string, region: string, vars: string[], body: string) =>
+  ["#!/bin/bash", "set -euo pipefail", `TAG=${tag}`, `REGION=${shellQuote(region)}`, `RES=${shellQuote(res)}`, ...vars, LOG_LIB + IMDS_LIB + ATTACH_LIB + body].join("\n");
+
+/** The readiness endpoint: GET /ready only; it never forwards anything from the CLI port (a wallet API). */
+export const READINESS_PY = String.raw`# livepeer-fleet readiness: GET /ready -> 200 if not draining and >= 1 worker attached, else 503. Other paths: 404.
+# It reads go-livepeer's /metrics itself and never forwards anything from that port (a wallet API).
+import argparse, http.server, math, os, sys, urllib.request
+from urllib.parse import urlsplit
+
+def metric_sum(text, name):  # summed over label sets; None if absent
+    total = None
+    for line in text.splitlines():
+        rest = line.strip()[len(name):] if line.strip().startswith(name) else None
+        if rest is None or rest[:1] not in ("{", " ", "\t"):
+            continue  # not it, or another metric sharing the prefix
+        if rest[:1] == "{":  # skip labels; quoted values may hold escaped quotes and braces
+            quoted = escaped = False
+            for i, c in enumerate(rest):
+                if escaped: escaped = False
+                elif c == "\\": escaped = True
+                elif c == '"': quoted = not quoted
+                elif c == "}" and not quoted: break
+            else:
+                continue
+            rest = rest[i + 1:]
+        try:
+            value = float(rest.split()[0])
+        except (IndexError, ValueError):
+            continue
+        if not math.isnan(value):
+            total = (total or 0.0) + value
+    return total
+
+def readiness(a):
+    try:
+        os.stat(a.draining_file)
+        return False, "draining"
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return False, "drain state unknown"
+    try:
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open("http://127.0.0.1:%d/metrics" % a.metrics_port, timeout=a.timeout) as r:
+            workers = metric_sum(r.read(16 << 20).decode("utf-8", "replace"), "livepeer_transcoders_number")
+    except Exception:
+        return False, "metrics unavailable"
+    return (True, "ready") if workers is not None and workers >= 1 else (False, "no workers attached")
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    server_version, sys_version, timeout = "livepeer-fleet-readiness", "", 5
+
+    def do_GET(self):
+        ok, reason = readiness(self.server.args) if urlsplit(self.path).path == "/ready" else (None, "not found")
+        if ok is not None and reason != self.server.last:
+            self.server.last = reason
+            print("readiness: " + reason, file=sys.stderr, flush=True)
+        body = (reason + "\n").encode()
+        self.send_response(404 if ok is None else 200 if ok else 503)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser()
+    for flag, kind in (("--port", int), ("--metrics-port", int), ("--draining-file", str)):
+        p.add_argument(flag, type=kind, required=True)
+    p.add_argument("--timeout", type=float, default=2.0)
+    args = p.parse_args()
+    server = http.server.ThreadingHTTPServer(("0.0.0.0", args.port), Handler)
+    server.daemon_threads, server.args, server.last = True, args, None
+    server.serve_forever()
+`;
+
+const specifiers = (s: string) => s.replace(/%/g, "%%");
+const execLine = (key: string, argv: string[]) => `${key}=${argv.map(systemdQuote).join(" ")}`;
+
+function oneshotUnit(description: string, exec: string[]): string {
+  return [
+    "[Unit]", `Description=${specifiers(description)}`, "Wants=network-online.target", "After=network-online.target", "",
+    "[Service]", "Type=oneshot", "RemainAfterExit=yes", execLine("ExecStart", exec), "",
+    "[Install]", "WantedBy=multi-user.target", "",
+  ].join("\n");
+}
+
+function containerUnit(c: ContainerUnit, deps: string[], after: string[]): string {
+  const requires = ["docker.service", ...deps];
+  return [
+    "[Unit]", `Description=${specifiers(`livepeer-fleet container ${c.name} (${c.image})`)}`, `Requires=${requires.join(" ")}`,
+    ...(after.length ? [`Wants=${after.join(" ")}`] : []),
+    `After=${["network-online.target", ...requires, ...after].join(" ")}`, "StartLimitIntervalSec=0", "",
+    "[Service]", "Restart=always", "RestartSec=5", "TimeoutStopSec=60",
+    execLine("ExecStartPre", ["-/usr/bin/docker", "rm", "-f", c.name]),
+    execLine("ExecStartPre", [BOOT_PATHS.secretsScript, "check"]),
+    execLine("ExecStart", ["/usr/bin/docker", ...dockerRunArgv(c)]),
+    execLine("ExecStop", ["-/usr/bin/docker", "stop", "--time", "30", c.name]), "",
+    "[Install]", "WantedBy=multi-user.target", "",
+  ].join("\n");
+}
+
+function readinessUnit(r: NonNullable<BootSpec["readiness"]>): string {
+  return [
+    "[Unit]", "Description=livepeer-fleet readiness endpoint (GET /ready)", "After=network-online.target", "StartLimitIntervalSec=0", "",
+    "[Service]",
+    execLine("ExecStart", ["/usr/bin/python3", "-I", BOOT_PATHS.readiness, "--port", String(r.port), "--metrics-port", String(r.cliPort), "--draining-file", BOOT_PATHS.drainingFile]),
+    "Restart=always", "RestartSec=5", "DynamicUser=yes", "NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes", "",
+    "[Install]", "WantedBy=multi-user.target", "",
+  ].join("\n");
+}
+
+/** A file the boot script installs: absolute path, octal mode (`0644`), content. */
+export interface BootFile { path: string; mode: string; content: string }
+
+/** Every file the boot script installs, and the units to enable and start, in start order. */
+export function bootPlan(node: { name: string; boot: BootSpec }, ctx: BootContext): { files: BootFile[]; units: string[] } {
+  validate(node, ctx);
+  const b = node.boot;
+  const files: BootFile[] = [];
+  const units: string[] = [];
+  const unit = (name: string, content: string) => {
+    files.push({ path: `${BOOT_PATHS.units}/${name}`, mode: "0644", content });
+    units.push(name);
+  };
+  const deps = [UNITS.secrets];
+  if (ctx.networkInterfaceId) {
+    files.push({ path: BOOT_PATHS.networkInterfaceScript, mode: "0700", content: attachScript("livepeer-fleet-network-interface", ctx.networkInterfaceId, ctx.region, [], NETWORK_INTERFACE_BODY) });
+    unit(UNITS.networkInterface, oneshotUnit("livepeer-fleet: attach the node's network interface", [BOOT_PATHS.networkInterfaceScript]));
+    deps.push(UNITS.networkInterface);
+  }
+  if (ctx.dataVolumeId) {
+    files.push({ path: BOOT_PATHS.dataVolumeScript, mode: "0700", content: attachScript("livepeer-fleet-data-volume", ctx.dataVolumeId, ctx.region, dataVolumeVars(ctx.dataVolumeId), DATA_VOLUME_BODY) });
+    unit(UNITS.dataVolume, oneshotUnit(`livepeer-fleet: attach and mount the data volume at ${PATHS.dataDir}`, [BOOT_PATHS.dataVolumeScript]));
+    deps.push(UNITS.dataVolume);
+  }
+  files.push({ path: BOOT_PATHS.secretsScript, mode: "0700", content: secretsScript(b, ctx) });
+  unit(UNITS.secrets, oneshotUnit(`livepeer-fleet: fetch secrets into ${PATHS.secretsDir}`, [BOOT_PATHS.secretsScript, "fetch"]));
+  const hasProxy = b.containers.some((c) => c.name === RPC_PROXY);
+  for (const c of b.containers) {
+    const after = hasProxy && c.name !== RPC_PROXY ? [unitName(RPC_PROXY)] : [];
+    unit(unitName(c.name), containerUnit(c, deps, after));
+  }
+  if (b.readiness) {
+    files.push({ path: BOOT_PATHS.readiness, mode: "0644", content: READINESS_PY });
+    unit(UNITS.readiness, readinessUnit(b.readiness));
+  }
+  const clash = files.find((f) => f.content.split("\n").includes(HEREDOC));
+  if (clash) throw new Error(`boot file ${clash.path} contains the heredoc delimiter ${HEREDOC}`);
+  return { files, units };
+}
+
+/** Pulls a pinned image with bounded retries (the only thing boot fetches from the internet). */
+const PULL_LIB = String.raw`pull_image() {
+  local attempt
+  for attempt in 1 2 3 4 5 6 7 8; do
+    if docker pull --quiet "$1" > /dev/null; then log "pulled $1"; return 0; fi
+    log "docker pull $1 failed (attempt $attempt/8)"; sleep $((attempt * 5))
+  done
+  log "could not pull $1"; return 1
+}`;
+
+/** The EC2 user-data script for one node. Deterministic: the same input gives the same string. */
+export function renderBootScript(node: { name: string; boot: BootSpec }, ctx: BootContext): string {
+  const { files, units } = bootPlan(node, ctx);
+  const q = shellQuote;
+  const images = [...new Set(node.boot.containers.map((c) => c.image))];
+  const dataDirMode = node.boot.dataVolume ? [] : [`install -d -m 0700 ${q(PATHS.dataDir)}`];
+  const script = [
+    "#!/bin/bash",
+    `# livepeer-fleet boot for node ${node.name.replace(/[^A-Za-z0-9_.-]/g, "?")} (generated; holds no secrets: they are fetched at every boot).`,
+    "set -euo pipefail",
+    "set -o errtrace",
+    "umask 022",
+    `log() { printf 'livepeer-fleet-boot: %s\\n' "$*" >&2; logger -t livepeer-fleet-boot -- "$*" 2> /dev/null || true; }`,
+    `trap 'rc=$?; log "FAILED (exit $rc) at line $LINENO; see journalctl -u livepeer-fleet-*"' ERR`,
+    `log ${q(`node ${node.name}: installing boot files`)}`,
+    `install -d -m 0755 /usr/local/sbin /usr/local/lib/livepeer-fleet ${q(PATHS.stateDir)}`,
+    ...dataDirMode,
+    ...files.flatMap((f) => [`install -m ${f.mode} /dev/stdin ${q(f.path)} <<'${HEREDOC}'`, f.content.replace(/\n$/, ""), HEREDOC]),
+    "systemctl daemon-reload",
+    "systemctl enable --now docker.service",
+    PULL_LIB,
+    ...images.map((i) => `pull_image ${q(i)}`),
+    `systemctl enable ${units.join(" ")}`,
+    ...units.flatMap((u) => [`log ${q(`starting ${u}`)}`, `systemctl start ${u}`]),
+    `log ${q(`node ${node.name}: boot complete`)}`,
+    "",
+  ].join("\n");
+  const bytes = new TextEncoder().encode(script).length;
+  if (bytes > USER_DATA_LIMIT) throw new Error(`boot script for node ${node.name} is ${bytes} bytes; EC2 user-data is limited to ${USER_DATA_LIMIT}`);
+  return script;
+}
