@@ -267,6 +267,11 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
 
   if (spec.redeemer) {
     const rd = spec.redeemer;
+    const others = spec.regions.filter((x) => x.name !== rd.region).map((x) => x.name);
+    if (others.length > 0 && spec.regions.some((x) => x.name === rd.region)) {
+      // Os dial the redeemer on its private address, which only its own region's network reaches.
+      add("redeemer.region", rd.region, `orchestrators in other regions (${others.join(", ")}) cannot reach a redeemer in ${rd.region} yet (cross-region allowlisting is not built); run without a redeemer or in one region`);
+    }
     const r = regionOf(rd.region, "redeemer.region");
     if (r) {
       const zs = privateZones(r);

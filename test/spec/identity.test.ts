@@ -260,3 +260,25 @@ describe("keystores: encrypted V3 JSON holding the declared account", () => {
     expect(seen.sort()).toEqual(["/somewhere/else/keys/o1.json", "/somewhere/else/keys/o2.json", "/somewhere/else/keys/redeemer.json", "/somewhere/else/keys/registered.json"]);
   });
 });
+
+describe("redeemer reachability across regions", () => {
+  const { referenceRaw, loadError } = require("../helpers/spec");
+  test("a redeemer in a multi-region fleet is refused (its private address is unreachable from other regions)", () => {
+    const raw = referenceRaw();
+    const second = JSON.parse(JSON.stringify(raw.regions[0]));
+    second.name = "usw2";
+    second.region = "us-west-2";
+    second.network.managed.zones = ["us-west-2a", "us-west-2b"];
+    second.orchestrators = [{ ...second.orchestrators[0], name: "o9", zone: "us-west-2a", hostname: "o9" }];
+    second.orchestrators[0].keystore = "keys/o1.json";
+    raw.regions[0].orchestrators = [raw.regions[0].orchestrators[1]];
+    raw.regions.push(second);
+    const err = loadError(raw);
+    const issue = err.issues.find((i: any) => i.path === "redeemer.region");
+    expect(issue).toBeDefined();
+    expect(issue.message).toContain("usw2");
+    // the same two-region fleet without a redeemer is fine (each O redeems its own tickets)
+    delete raw.redeemer;
+    expect(() => require("../helpers/spec").load(raw)).not.toThrow();
+  });
+});
