@@ -8,7 +8,11 @@ import * as random from "@pulumi/random";
 import { Fleet, loadFleet } from "./spec/validate";
 import { buildLayout, renderRpcProxyConfig } from "./layout/layout";
 import type { FleetLayout, SecretSource } from "./layout/types";
-import { AwsRegion, NodeOutputs } from "./aws/region";
+import * as gcp from "@pulumi/gcp";
+import { AwsRegion } from "./aws/region";
+import { GcpRegion } from "./gcp/region";
+import type { NodeOutputs, RegionComponent } from "./regionTypes";
+import { cloudDnsWriter, DnsWriter, route53Writer } from "./dns/writer";
 import { SecretValue } from "./spec/secret";
 
 export interface OrchestratorFleetArgs {
@@ -18,11 +22,16 @@ export interface OrchestratorFleetArgs {
   /** Directory keystore paths in a raw spec are relative to. Default: the working directory. */
   baseDir?: string;
   /**
-   * Explicit provider per region name (your own credentials: assume-role, profiles). Regions without one
-   * get an `aws.Provider` for their cloud region, created as a child of the fleet.
+   * Explicit provider per region name (your own credentials: assume-role, profiles, impersonation).
+   * Regions without one get an `aws.Provider` (region, optional assumeRoleArn) or a `gcp.Provider`
+   * (project, region, optional impersonateServiceAccount), created as children of the fleet.
    */
   providers?: Record<string, pulumi.ProviderResource>;
-  /** Provider for the Route 53 zone. Default: the first AWS region's provider. */
+  /**
+   * Provider for the fleet's DNS zone (an AWS provider for Route 53, a GCP one for Cloud DNS). Default:
+   * Route 53 → the first AWS region's provider (or a new one in dns.awsRegion); Cloud DNS → a new
+   * `gcp.Provider` for dns.project.
+   */
   dnsProvider?: pulumi.ProviderResource;
 }
 
@@ -46,7 +55,7 @@ export class OrchestratorFleet extends pulumi.ComponentResource {
   readonly walletsToFund: Record<string, string> = {};
   /** Worker group name → autoscaling group name. */
   readonly workerGroups: Record<string, pulumi.Output<string>> = {};
-  readonly regions: Record<string, AwsRegion> = {};
+  readonly regions: Record<string, RegionComponent> = {};
 
   constructor(name: string, args: OrchestratorFleetArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate first: a bad spec throws before any resource (this component included) is registered.
@@ -57,13 +66,35 @@ export class OrchestratorFleet extends pulumi.ComponentResource {
     this.serviceUri = layout.serviceUri;
     const { spec } = fleet;
 
+    const fleetTag = { "livepeer-fleet:fleet": spec.name };
     const providers: Record<string, pulumi.ProviderResource> = {};
     for (const r of layout.regions) {
-      providers[r.name] =
-        args.providers?.[r.name] ??
-        new aws.Provider(`${name}-${r.name}`, { region: r.region as aws.Region, defaultTags: { tags: { "livepeer-fleet:fleet": spec.name } } }, { parent: this });
+      const given = args.providers?.[r.name];
+      if (given) providers[r.name] = given;
+      else if (r.cloud === "aws") {
+        providers[r.name] = new aws.Provider(`${name}-${r.name}`, {
+          region: r.region as aws.Region,
+          defaultTags: { tags: fleetTag },
+          ...(r.provider.assumeRoleArn ? { assumeRoles: [{ roleArn: r.provider.assumeRoleArn, sessionName: `livepeer-fleet-${spec.name}` }] } : {}),
+        }, { parent: this });
+      } else {
+        providers[r.name] = new gcp.Provider(`${name}-${r.name}`, {
+          project: r.project!,
+          region: r.region,
+          defaultLabels: { "livepeer-fleet-fleet": spec.name },
+          ...(r.provider.impersonateServiceAccount ? { impersonateServiceAccount: r.provider.impersonateServiceAccount } : {}),
+        }, { parent: this });
+      }
     }
-    const dnsProvider = args.dnsProvider ?? providers[layout.regions[0].name];
+    let dns: DnsWriter;
+    if (layout.dns.provider === "route53") {
+      const firstAws = layout.regions.find((r) => r.cloud === "aws");
+      const p = args.dnsProvider ?? (firstAws ? providers[firstAws.name] : new aws.Provider(`${name}-dns`, { region: layout.dns.awsRegion as aws.Region, defaultTags: { tags: fleetTag } }, { parent: this }));
+      dns = route53Writer(layout, p);
+    } else {
+      const p = args.dnsProvider ?? new gcp.Provider(`${name}-dns`, { project: layout.dns.project }, { parent: this });
+      dns = cloudDnsWriter(layout, p);
+    }
 
     // The O↔worker secret: given in the spec, or generated once and kept (as a secret) in state.
     let orchSecret: pulumi.Output<string>;
@@ -93,13 +124,9 @@ export class OrchestratorFleet extends pulumi.ComponentResource {
     };
 
     for (const r of layout.regions) {
-      const region = new AwsRegion(r.resourceName, {
-        fleet: layout,
-        region: r,
-        resolveSecret,
-        secretsVersion: spec.secretsVersion,
-        dnsProvider,
-      }, { parent: this, provider: providers[r.name] });
+      const regionArgs = { fleet: layout, region: r, resolveSecret, secretsVersion: spec.secretsVersion, dns };
+      const opts = { parent: this, provider: providers[r.name] };
+      const region: RegionComponent = r.cloud === "aws" ? new AwsRegion(r.resourceName, regionArgs, opts) : new GcpRegion(r.resourceName, regionArgs, opts);
       this.regions[r.name] = region;
       for (const [node, out] of Object.entries(region.nodes) as [string, NodeOutputs][]) {
         this.nodes[node] = { region: r.name, ...out };
@@ -107,6 +134,19 @@ export class OrchestratorFleet extends pulumi.ComponentResource {
       }
       Object.assign(this.workerGroups, region.workerGroups);
     }
+    // A redeemer serving Os of other regions admits each of their egress addresses, one rule each:
+    // adding a region only adds rules.
+    const redeemerRegion = layout.regions.find((r) => r.redeemer);
+    if (redeemerRegion?.redeemer?.publicHostname) {
+      const host = this.regions[redeemerRegion.name];
+      for (const r of layout.regions) {
+        if (r.name === redeemerRegion.name) continue;
+        for (const [key, ip] of Object.entries(this.regions[r.name].orchestratorEgressIps)) {
+          host.allowRedeemerClient!(`${r.name}-${key}`, ip);
+        }
+      }
+    }
+    dns.finish(this);
     for (const [node, n] of Object.entries(this.nodes)) {
       if (n.role !== "orchestrator" || !spec.redeemer) this.walletsToFund[node] = n.walletAddress;
     }

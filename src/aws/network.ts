@@ -17,6 +17,8 @@ export class Network extends pulumi.ComponentResource {
   /** zone → subnet id */
   readonly publicSubnetIds: Record<string, pulumi.Output<string>>;
   readonly privateSubnetIds: Record<string, pulumi.Output<string>>;
+  /** zone → public address the private subnet's traffic leaves from (its NAT gateway), when known. */
+  readonly egressIps: Record<string, pulumi.Output<string>>;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livepeer-fleet:aws:Network", name, {}, opts);
@@ -24,6 +26,7 @@ export class Network extends pulumi.ComponentResource {
     const child = { parent: this };
     this.publicSubnetIds = {};
     this.privateSubnetIds = {};
+    this.egressIps = {};
 
     if (network.existing) {
       const e = network.existing;
@@ -31,6 +34,7 @@ export class Network extends pulumi.ComponentResource {
       this.cidr = e.cidr;
       for (const [z, id] of Object.entries(e.publicSubnetIds)) this.publicSubnetIds[z] = pulumi.output(id);
       for (const [z, id] of Object.entries(e.privateSubnetIds)) this.privateSubnetIds[z] = pulumi.output(id);
+      for (const [z, ip] of Object.entries(e.egressIps ?? {})) this.egressIps[z] = pulumi.output(ip);
     } else {
       const m = network.managed!;
       this.cidr = m.cidr;
@@ -66,6 +70,7 @@ export class Network extends pulumi.ComponentResource {
         new aws.ec2.RouteTableAssociation(`${name}-private-${s.zone}`, { subnetId: priv.id, routeTableId: rt.id }, child);
 
         this.publicSubnetIds[s.zone] = pub.id;
+        this.egressIps[s.zone] = eip.publicIp;
         this.privateSubnetIds[s.zone] = priv.id;
       }
       this.vpcId = vpc.id;

@@ -10,6 +10,7 @@ import * as aws from "@pulumi/aws";
 import type { PinnedNodeLayout } from "../layout/types";
 import { renderBootScript } from "../layout/boot";
 import { launchTemplate, nodeIdentity } from "./instance";
+import type { DnsWriter } from "../dns/writer";
 
 export interface PinnedNodeArgs {
   node: PinnedNodeLayout;
@@ -30,8 +31,8 @@ export interface PinnedNodeArgs {
   /** secret id → ARN, for the secrets this node reads. */
   secretArns: Record<string, pulumi.Input<string>>;
   kmsKeyArn: pulumi.Input<string>;
-  /** DNS for the node's public hostname (orchestrators). */
-  dns?: { zoneId: string; ttl: number; provider: pulumi.ProviderResource };
+  /** The fleet's DNS zone, for the node's public hostname (orchestrators). */
+  dns?: DnsWriter;
   tags: Record<string, string>;
 }
 
@@ -55,7 +56,8 @@ export class PinnedNode extends pulumi.ComponentResource {
       description: `livepeer-fleet ${node.role} ${node.name}`,
       tags: { ...tags, Name: name },
     }, child);
-    node.ingress.forEach((rule) => {
+    // `remote-orchestrators` rules are added one address at a time by the fleet (allowRedeemerClient).
+    node.ingress.filter((rule) => rule.from !== "remote-orchestrators").forEach((rule) => {
       const source =
         rule.from === "internet" ? { cidrIpv4: "0.0.0.0/0" }
         : rule.from === "vpc" ? { cidrIpv4: args.vpcCidr }
@@ -85,9 +87,7 @@ export class PinnedNode extends pulumi.ComponentResource {
       this.hostname = node.publicHostname;
       if (args.dns) {
         // The O's -serviceAddr must resolve before it starts (it pings itself at startup).
-        dependsOn.push(new aws.route53.Record(name, {
-          zoneId: args.dns.zoneId, name: node.publicHostname, type: "A", ttl: args.dns.ttl, records: [eip.publicIp],
-        }, { parent: this, provider: args.dns.provider }));
+        dependsOn.push(args.dns.nodeRecord(name, node.publicHostname, eip.publicIp, this));
       }
     }
 

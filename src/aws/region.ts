@@ -6,39 +6,30 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { FleetLayout, RegionLayout, PinnedNodeLayout } from "../layout/types";
+import { PinnedNodeLayout, PORTS } from "../layout/types";
 import { Network } from "./network";
-import { KeyVault, SecretResolver } from "./vault";
+import { KeyVault } from "./vault";
+import type { NodeOutputs, RegionArgs, RegionComponent } from "../regionTypes";
 import { PinnedNode } from "./pinnedNode";
 import { WorkerGroup } from "./workerGroup";
 import { LoadBalancer } from "./loadBalancer";
 
-export interface AwsRegionArgs {
-  fleet: FleetLayout;
-  region: RegionLayout;
-  resolveSecret: SecretResolver;
-  secretsVersion: number;
-  /** Provider for the fleet's DNS zone (Route 53 is global; any AWS provider of that account). */
-  dnsProvider: pulumi.ProviderResource;
-}
+export type AwsRegionArgs = RegionArgs;
 
-export interface NodeOutputs {
-  role: string;
-  privateIp: pulumi.Output<string>;
-  publicIp?: pulumi.Output<string>;
-  hostname?: string;
-  walletAddress: string;
-  groupName: pulumi.Output<string>;
-}
-
-export class AwsRegion extends pulumi.ComponentResource {
+export class AwsRegion extends pulumi.ComponentResource implements RegionComponent {
   readonly nodes: Record<string, NodeOutputs> = {};
   readonly workerGroups: Record<string, pulumi.Output<string>> = {};
   readonly loadBalancerDnsName: pulumi.Output<string>;
+  readonly orchestratorEgressIps: Record<string, pulumi.Input<string>> = {};
+  private redeemerSecurityGroupId?: pulumi.Output<string>;
+  private readonly regionName: string;
+  private readonly regionResourceName: string;
 
   constructor(name: string, args: AwsRegionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livepeer-fleet:aws:Region", name, {}, opts);
     const { fleet, region: r } = args;
+    this.regionName = r.name;
+    this.regionResourceName = name;
     const child = { parent: this };
     const tags = { ...fleet.tags, "livepeer-fleet:fleet": fleet.name, "livepeer-fleet:region": r.name };
 
@@ -54,7 +45,7 @@ export class AwsRegion extends pulumi.ComponentResource {
       vpcId: net.vpcId, description: "livepeer-fleet orchestrators of this region (membership only, no rules)", tags: { ...tags, Name: `${name}-orchestrators` },
     }, child);
 
-    const dns = { zoneId: fleet.dns.zoneId, ttl: fleet.dns.ttl, provider: args.dnsProvider };
+    const dns = args.dns;
     const pinned = (node: PinnedNodeLayout) => {
       const n = new PinnedNode(node.resourceName, {
         node,
@@ -83,8 +74,12 @@ export class AwsRegion extends pulumi.ComponentResource {
     };
 
     const os = r.orchestrators.map(pinned);
-    // The redeemer exists before the Os that send it tickets.
-    if (r.redeemer) pinned(r.redeemer);
+    // An O's outbound traffic (to a redeemer elsewhere) leaves through its zone's NAT gateway.
+    for (const o of r.orchestrators) {
+      const ip = net.egressIps[o.zone];
+      if (ip) this.orchestratorEgressIps[o.zone] = ip;
+    }
+    if (r.redeemer) this.redeemerSecurityGroupId = pinned(r.redeemer).securityGroupId;
     if (r.reward) pinned(r.reward);
 
     for (const g of r.workerGroups) {
@@ -109,17 +104,21 @@ export class AwsRegion extends pulumi.ComponentResource {
     }, child);
     this.loadBalancerDnsName = lb.dnsName;
 
-    // This region's member of the service URI's routed record set (set identifier = region name):
-    // adding a region adds a member and never replaces the others.
-    new aws.route53.Record(`${name}-service`, {
-      zoneId: fleet.dns.zoneId,
-      name: fleet.serviceHost,
-      type: "A",
-      setIdentifier: r.name,
-      latencyRoutingPolicies: [{ region: r.region }],
-      aliases: [{ name: lb.dnsName, zoneId: lb.zoneId, evaluateTargetHealth: true }],
-    }, { parent: this, provider: args.dnsProvider });
+    // This region's member of the service URI's routed record set.
+    dns.serviceMember(r, { kind: "alias", dnsName: lb.dnsName, zoneId: lb.zoneId }, this);
 
     this.registerOutputs({ nodes: this.nodes, workerGroups: this.workerGroups, loadBalancerDnsName: this.loadBalancerDnsName });
+  }
+
+  allowRedeemerClient(key: string, ip: pulumi.Input<string>): void {
+    if (!this.redeemerSecurityGroupId) throw new Error(`region ${this.regionName} hosts no redeemer`);
+    new aws.vpc.SecurityGroupIngressRule(`${this.regionResourceName}-redeemer-from-${key}`, {
+      securityGroupId: this.redeemerSecurityGroupId,
+      ipProtocol: "tcp",
+      fromPort: PORTS.service,
+      toPort: PORTS.service,
+      cidrIpv4: pulumi.interpolate`${ip}/32`,
+      description: `redeemer gRPC from orchestrators of ${key}`,
+    }, { parent: this });
   }
 }

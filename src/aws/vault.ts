@@ -4,10 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { SecretEntry, SecretSource } from "../layout/types";
-
-/** Gives the value of a layout secret, as a Pulumi secret. */
-export type SecretResolver = (source: SecretSource) => pulumi.Output<string>;
+import type { SecretEntry } from "../layout/types";
+import type { SecretResolver } from "../regionTypes";
 
 export interface KeyVaultArgs {
   secrets: SecretEntry[];

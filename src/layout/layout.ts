@@ -8,6 +8,8 @@ import type { Fleet, FleetSpec, RegionSpec } from "../spec/validate";
 import { nodePrivateIp, regionZones, serviceHost } from "../spec/validate";
 import { managedSubnets, zoneIndex } from "../spec/net";
 import { names } from "../naming";
+import { DEFAULT_MACHINE_TYPES, gcpAcceleratorType } from "../spec/clouds";
+import type { NetworkLayout } from "./types";
 
 const RPC_PROXY_CONTAINER_CONFIG = "/erpc.yaml";
 
@@ -78,11 +80,20 @@ export function buildLayout(fleet: Fleet): FleetLayout {
   const zone = spec.dns.zone.replace(/\.$/, "").toLowerCase();
   const redeemerRegion = spec.redeemer?.region;
   const redeemerIp = spec.redeemer
-    ? nodePrivateIp(spec.regions.find((r) => r.name === redeemerRegion)!, spec.redeemer.zone, "redeemer", "private", spec.redeemer.privateIp)!
+    ? nodePrivateIp(spec.regions.find((r) => r.name === redeemerRegion)!, spec.redeemer.zone, "redeemer", "public", spec.redeemer.privateIp)!
     : undefined;
-  const redeemerAddr = redeemerIp ? `${redeemerIp}:${PORTS.service}` : undefined;
+  // Os of the redeemer's region dial its stable private address; Os elsewhere its public hostname, from
+  // their region's egress addresses, which the redeemer's firewall allowlists one by one.
+  const crossRegion = !!spec.redeemer && spec.regions.some((r) => r.name !== redeemerRegion);
+  const redeemer: RedeemerPlacement | undefined = spec.redeemer
+    ? {
+        region: redeemerRegion!,
+        privateAddr: `${redeemerIp}:${PORTS.service}`,
+        ...(crossRegion ? { hostname: `${REDEEMER_HOST_LABEL}.${zone}`, publicAddr: `${REDEEMER_HOST_LABEL}.${zone}:${PORTS.service}` } : {}),
+      }
+    : undefined;
 
-  const regions = spec.regions.map((r) => regionLayout(spec, r, zone, redeemerAddr));
+  const regions = spec.regions.map((r) => regionLayout(spec, r, zone, redeemer));
   const dnsRecords: DnsRecordLayout[] = [];
   for (const r of regions) {
     for (const o of r.orchestrators) dnsRecords.push({ name: o.publicHostname!, kind: "node", region: r.name, node: o.name });
@@ -95,7 +106,9 @@ export function buildLayout(fleet: Fleet): FleetLayout {
     registeredAddress: spec.registeredAddress,
     serviceUri: spec.serviceUri,
     serviceHost: serviceHost(spec),
-    dns: { provider: spec.dns.provider, zone, zoneId: spec.dns.zoneId, ttl: spec.dns.ttl },
+    dns: spec.dns.provider === "route53"
+      ? { provider: "route53", zone, zoneId: spec.dns.zoneId, ttl: spec.dns.ttl, ...(spec.dns.awsRegion ? { awsRegion: spec.dns.awsRegion } : {}) }
+      : { provider: "clouddns", zone, managedZone: spec.dns.managedZone, project: spec.dns.project, ttl: spec.dns.ttl },
     rewardMode: spec.reward.mode,
     regions,
     dnsRecords,
@@ -103,19 +116,37 @@ export function buildLayout(fleet: Fleet): FleetLayout {
   };
 }
 
-function regionLayout(spec: FleetSpec, r: RegionSpec, zone: string, redeemerAddr: string | undefined): RegionLayout {
+/** Hostname label of the redeemer when Os of other regions reach it over the internet. */
+export const REDEEMER_HOST_LABEL = "redeemer";
+
+interface RedeemerPlacement {
+  region: string;
+  privateAddr: string;
+  hostname?: string;
+  publicAddr?: string;
+}
+
+function regionLayout(spec: FleetSpec, r: RegionSpec, zone: string, rdm: RedeemerPlacement | undefined): RegionLayout {
+  const redeemerAddr = rdm ? (rdm.region === r.name ? rdm.privateAddr : rdm.publicAddr) : undefined;
   const zones = regionZones(r);
-  const net = r.network;
-  const network =
-    "managed" in net
+  const network: NetworkLayout =
+    r.cloud === "gcp"
       ? {
           zones,
-          managed: {
-            cidr: net.managed.cidr,
-            subnets: zones.map((z) => ({ zone: z, ...managedSubnets(net.managed.cidr, zoneIndex(r.region, z)!)! })),
-          },
+          gcp: "managed" in r.network
+            ? { cidr: r.network.managed.cidr }
+            : { cidr: r.network.existing.cidr, existing: { network: r.network.existing.network, subnetwork: r.network.existing.subnetwork } },
         }
-      : { zones, existing: { ...net.existing } };
+      : "managed" in r.network
+        ? {
+            zones,
+            managed: {
+              cidr: r.network.managed.cidr,
+              subnets: zones.map((z) => ({ zone: z, ...managedSubnets((r.network as any).managed.cidr, zoneIndex(r.region, z)!)! })),
+            },
+          }
+        : { zones, existing: { ...r.network.existing } };
+  const types = DEFAULT_MACHINE_TYPES[r.cloud];
 
   const orchestrators: PinnedNodeLayout[] = r.orchestrators.map((o) => {
     const hostname = `${o.hostname ?? o.name}.${zone}`;
@@ -128,7 +159,7 @@ function regionLayout(spec: FleetSpec, r: RegionSpec, zone: string, redeemerAddr
       subnet: "public",
       privateIp: nodePrivateIp(r, o.zone, o.name, "public", o.privateIp)!,
       publicHostname: hostname,
-      instanceType: o.instanceType,
+      instanceType: o.instanceType ?? types.orchestrator,
       imageId: r.machineImages.cpu,
       rootVolumeGb: o.rootVolumeGb,
       walletAddress: o.address,
@@ -164,6 +195,7 @@ function regionLayout(spec: FleetSpec, r: RegionSpec, zone: string, redeemerAddr
         desiredSize: w.desiredSize ?? w.minSize,
         ...(w.spot ? { spot: { ...w.spot } } : {}),
         capacity: { gpuModel: w.gpu.model, gpusPerInstance: w.gpu.count, sessionsPerInstance: perInstance, maxSessions: perInstance * w.maxSize },
+        ...(r.cloud === "gcp" ? { acceleratorType: gcpAcceleratorType(w.gpu) } : {}),
         argv,
         boot: { secrets: [orchSecretNeed], containers: [livepeerUnit(spec, argv, true)] },
       };
@@ -180,14 +212,20 @@ function regionLayout(spec: FleetSpec, r: RegionSpec, zone: string, redeemerAddr
       role: "redeemer",
       resourceName: names.node(spec.name, r.name, "redeemer"),
       zone: rd.zone,
-      subnet: "private",
-      privateIp: nodePrivateIp(r, rd.zone, "redeemer", "private", rd.privateIp)!,
-      instanceType: rd.instanceType,
+      // Its persistent interface sits in the public subnet from the start, so giving it a public address
+      // when a second region arrives adds resources and replaces none.
+      subnet: "public",
+      privateIp: nodePrivateIp(r, rd.zone, "redeemer", "public", rd.privateIp)!,
+      ...(rdm?.hostname ? { publicHostname: rdm.hostname } : {}),
+      instanceType: rd.instanceType ?? types.pinned,
       imageId: r.machineImages.cpu,
       rootVolumeGb: rd.rootVolumeGb,
       dataVolumeGb: rd.dataVolumeGb,
       walletAddress: rd.address,
-      ingress: [{ port: PORTS.service, from: "orchestrators", description: "redeemer gRPC (ticket queue), fleet orchestrators only" }],
+      ingress: [
+        { port: PORTS.service, from: "orchestrators", description: "redeemer gRPC (ticket queue), this region's orchestrators" },
+        ...(rdm?.hostname ? [{ port: PORTS.service, from: "remote-orchestrators" as const, description: "redeemer gRPC from other regions' orchestrator egress addresses, one rule each" }] : []),
+      ],
       argv,
       boot: {
         secrets: [rpcNeed, keystoreNeed("redeemer"), passwordNeed("redeemer")],
@@ -209,7 +247,7 @@ function regionLayout(spec: FleetSpec, r: RegionSpec, zone: string, redeemerAddr
       zone: rw.zone,
       subnet: "private",
       // no ingress: the cloud picks its address
-      instanceType: rw.instanceType,
+      instanceType: rw.instanceType ?? types.pinned,
       imageId: r.machineImages.cpu,
       rootVolumeGb: rw.rootVolumeGb,
       dataVolumeGb: rw.dataVolumeGb,
@@ -240,6 +278,10 @@ function regionLayout(spec: FleetSpec, r: RegionSpec, zone: string, redeemerAddr
     name: r.name,
     cloud: r.cloud,
     region: r.region,
+    ...(r.cloud === "gcp" ? { project: r.project } : {}),
+    provider: r.cloud === "gcp"
+      ? (r.impersonateServiceAccount ? { impersonateServiceAccount: r.impersonateServiceAccount } : {})
+      : (r.assumeRoleArn ? { assumeRoleArn: r.assumeRoleArn } : {}),
     resourceName: names.region(spec.name, r.name),
     network,
     orchestrators,

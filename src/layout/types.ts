@@ -116,7 +116,7 @@ export interface PinnedNodeLayout {
    * and the redeemer; the reward node (no ingress) may leave it to the cloud.
    */
   privateIp?: string;
-  /** Static public IP + DNS record (orchestrators only). */
+  /** Static public IP + DNS record: orchestrators (their -serviceAddr), and the redeemer when Os of other regions dial it. */
   publicHostname?: string;
   instanceType: string;
   imageId: string;
@@ -134,8 +134,11 @@ export interface PinnedNodeLayout {
 
 export interface IngressRule {
   port: number;
-  /** `internet` (0.0.0.0/0), `vpc` (the region's network), `orchestrators` (the fleet's O nodes). */
-  from: "internet" | "vpc" | "orchestrators";
+  /**
+   * `internet` (0.0.0.0/0), `vpc` (the region's network), `orchestrators` (this region's O nodes),
+   * `remote-orchestrators` (other regions' O egress addresses: one /32 rule each, added by the fleet).
+   */
+  from: "internet" | "vpc" | "orchestrators" | "remote-orchestrators";
   description: string;
 }
 
@@ -155,15 +158,20 @@ export interface WorkerGroupLayout {
   desiredSize: number;
   spot?: { onDemandBase: number; onDemandPercentAboveBase: number };
   capacity: { gpuModel: string; gpusPerInstance: number; sessionsPerInstance: number; maxSessions: number };
+  /** GCP accelerator type (e.g. `nvidia-l4`). */
+  acceleratorType?: string;
   argv: string[];
   boot: BootSpec;
 }
 
 export interface NetworkLayout {
   zones: string[];
-  /** Managed: the VPC CIDR and per-zone subnet CIDRs we create. Existing: ids to use as they are. */
+  /** AWS managed: the VPC CIDR and per-zone subnet CIDRs we create. */
   managed?: { cidr: string; subnets: { zone: string; public: string; private: string }[] };
-  existing?: { vpcId: string; cidr: string; publicSubnetIds: Record<string, string>; privateSubnetIds: Record<string, string> };
+  /** AWS existing: ids to use as they are. */
+  existing?: { vpcId: string; cidr: string; publicSubnetIds: Record<string, string>; privateSubnetIds: Record<string, string>; egressIps?: Record<string, string> };
+  /** GCP: one regional subnetwork (created with `cidr`, or an existing network + subnetwork). */
+  gcp?: { cidr: string; existing?: { network: string; subnetwork: string } };
 }
 
 export interface LoadBalancerLayout {
@@ -179,9 +187,13 @@ export interface LoadBalancerLayout {
 
 export interface RegionLayout {
   name: string;
-  cloud: "aws";
-  /** Cloud region, e.g. `us-east-1`. */
+  cloud: "aws" | "gcp";
+  /** Cloud region, e.g. `us-east-1` or `europe-west4`. */
   region: string;
+  /** GCP project of the region's resources. */
+  project?: string;
+  /** How the region's default provider is built (when the library user passes none). */
+  provider: { assumeRoleArn?: string; impersonateServiceAccount?: string };
   resourceName: string;
   network: NetworkLayout;
   orchestrators: PinnedNodeLayout[];
@@ -209,7 +221,9 @@ export interface FleetLayout {
   registeredAddress: string;
   serviceUri: string;
   serviceHost: string;
-  dns: { provider: "route53"; zone: string; zoneId: string; ttl: number };
+  dns:
+    | { provider: "route53"; zone: string; zoneId: string; ttl: number; awsRegion?: string }
+    | { provider: "clouddns"; zone: string; managedZone: string; project: string; ttl: number };
   rewardMode: "node" | "delegated" | "external";
   regions: RegionLayout[];
   dnsRecords: DnsRecordLayout[];

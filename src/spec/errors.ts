@@ -30,7 +30,7 @@ export function formatValue(value: unknown): string {
 }
 
 export function formatIssues(issues: SpecIssue[]): string {
-  const lines = issues.map((i) => `  - ${i.path || "(spec)"}: ${i.message} (got ${formatValue(i.value)})`);
+  const lines = issues.map((i) => `  - ${i.path || "(spec)"}: ${i.message}${i.value === undefined ? "" : ` (got ${formatValue(i.value)})`}`);
   return `invalid fleet spec: ${issues.length} problem${issues.length === 1 ? "" : "s"}\n${lines.join("\n")}`;
 }
 

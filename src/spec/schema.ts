@@ -53,17 +53,36 @@ export const Images = z
   })
   .strict();
 
-export const Dns = z
-  .object({
-    provider: z.enum(["route53"]),
-    /** The DNS zone every record lives in, e.g. `fleet.example.com`. */
-    zone: z.string(),
-    /** Route 53 hosted zone id of that zone (it must already exist). */
-    zoneId: z.string(),
-    /** TTL of per-node records, seconds. Default 60. */
-    ttl: positiveInt.default(60),
-  })
-  .strict();
+const dnsCommon = {
+  /** The DNS zone every record lives in, e.g. `fleet.example.com`. */
+  zone: z.string(),
+  /** TTL of per-node records, seconds. Default 60. */
+  ttl: positiveInt.default(60),
+};
+
+/** The fleet's one DNS provider and zone: every record lives there, whatever cloud a region runs on. */
+export const Dns = z.discriminatedUnion("provider", [
+  z
+    .object({
+      provider: z.literal("route53"),
+      ...dnsCommon,
+      /** Route 53 hosted zone id of that zone (it must already exist). */
+      zoneId: z.string(),
+      /** Region of the AWS provider used for Route 53 calls when no AWS region or dnsProvider is given. */
+      awsRegion: z.string().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      provider: z.literal("clouddns"),
+      ...dnsCommon,
+      /** Cloud DNS managed zone name (it must already exist). */
+      managedZone: z.string(),
+      /** Project holding the managed zone. */
+      project: z.string(),
+    })
+    .strict(),
+]);
 
 /** A hot-wallet identity: its address and the encrypted V3 keystore file holding it. */
 const walletFields = {
@@ -85,7 +104,8 @@ export const Orchestrator = z
     hostname: name.optional(),
     /** Stable private IPv4 its workers dial. Required with an existing network; derived otherwise. */
     privateIp: z.string().optional(),
-    instanceType: z.string().default("c6i.large"),
+    /** Machine type. Default: c6i.large (AWS), n2-standard-2 (GCP). */
+    instanceType: z.string().optional(),
     rootVolumeGb: positiveInt.default(30),
   })
   .strict();
@@ -111,6 +131,8 @@ export const WorkerPool = z
         model: z.string(),
         /** GPUs per instance. */
         count: positiveInt,
+        /** GCP accelerator type (e.g. `nvidia-l4`); default derived from the model. */
+        type: z.string().optional(),
       })
       .strict(),
     /** Concurrent sessions one GPU sustains (from your own benchmark). Worker -maxSessions = count × this. */
@@ -143,25 +165,68 @@ export const ExistingNetwork = z
     publicSubnetIds: z.record(z.string(), z.string()),
     /** zone → private subnet id (egress through NAT). */
     privateSubnetIds: z.record(z.string(), z.string()),
+    /** zone → public IPv4 the private subnet's traffic leaves from (its NAT). Needed when a redeemer in another region allowlists this region's orchestrators. */
+    egressIps: z.record(z.string(), z.string()).optional(),
   })
   .strict();
 
-export const Region = z
+const regionCommon = {
+  /** Region name used in resource names, DNS set identifiers and paths, e.g. `use1`. */
+  name,
+  /** Cloud region, e.g. `us-east-1` or `europe-west4`. */
+  region: z.string(),
+  /** Pinned machine images for this region: `cpu` for O/redeemer/reward nodes, `gpu` for worker pools. */
+  machineImages: z.object({ cpu: z.string(), gpu: z.string().optional() }).strict(),
+  orchestrators: z.array(Orchestrator),
+  workers: z.array(WorkerPool).default([]),
+  /** Seconds the load balancer waits before it forgets a deregistered O (discovery only). Default 30. */
+  deregistrationDelaySeconds: z.number().int().min(0).max(3600).default(30),
+};
+
+export const AwsRegion = z
   .object({
-    /** Region name used in resource names, DNS set identifiers and paths, e.g. `use1`. */
-    name,
-    cloud: z.enum(["aws"]),
-    /** Cloud region, e.g. `us-east-1`. */
-    region: z.string(),
-    /** Pinned machine images for this region: `cpu` for O/redeemer/reward nodes, `gpu` for worker pools. */
-    machineImages: z.object({ cpu: z.string(), gpu: z.string().optional() }).strict(),
+    cloud: z.literal("aws"),
+    ...regionCommon,
     network: z.union([z.object({ managed: ManagedNetwork }).strict(), z.object({ existing: ExistingNetwork }).strict()]),
-    orchestrators: z.array(Orchestrator),
-    workers: z.array(WorkerPool).default([]),
-    /** Seconds the load balancer waits before it forgets a deregistered O (discovery only). Default 30. */
-    deregistrationDelaySeconds: z.number().int().min(0).max(3600).default(30),
+    /** Role the region's provider assumes (your own credentials otherwise). */
+    assumeRoleArn: z.string().optional(),
   })
   .strict();
+
+export const GcpManagedNetwork = z
+  .object({
+    /** The region's subnetwork range (a /16–/24). Nodes get stable internal addresses inside it. */
+    cidr: z.string().default("10.60.0.0/20"),
+    /** Zones to spread worker groups over (≥ 2), named like `europe-west4-a`. */
+    zones: z.array(z.string()),
+  })
+  .strict();
+
+export const GcpExistingNetwork = z
+  .object({
+    /** VPC network self link or name. */
+    network: z.string(),
+    /** Regional subnetwork self link or name (with Cloud NAT or another egress). */
+    subnetwork: z.string(),
+    /** The subnetwork's primary range. */
+    cidr: z.string(),
+    zones: z.array(z.string()),
+  })
+  .strict();
+
+export const GcpRegion = z
+  .object({
+    cloud: z.literal("gcp"),
+    ...regionCommon,
+    /** Project id the region's resources live in. */
+    project: z.string(),
+    network: z.union([z.object({ managed: GcpManagedNetwork }).strict(), z.object({ existing: GcpExistingNetwork }).strict()]),
+    /** Service account the region's provider impersonates (your own credentials otherwise). */
+    impersonateServiceAccount: z.string().optional(),
+  })
+  .strict();
+
+export const Region = z.discriminatedUnion("cloud", [AwsRegion, GcpRegion]);
 export type Region = z.infer<typeof Region>;
 
 const pinnedNodeFields = {
@@ -169,7 +234,8 @@ const pinnedNodeFields = {
   region: name,
   /** Availability zone; its persistent data volume lives there. */
   zone: z.string(),
-  instanceType: z.string().default("t3.medium"),
+  /** Machine type. Default: t3.medium (AWS), e2-medium (GCP). */
+  instanceType: z.string().optional(),
   /** Persistent data volume (go-livepeer -dataDir), GiB. */
   dataVolumeGb: positiveInt.default(20),
   rootVolumeGb: positiveInt.default(30),
@@ -213,6 +279,25 @@ export const Reward = z.discriminatedUnion("mode", [
 ]);
 export type Reward = z.infer<typeof Reward>;
 
+/** An ETH amount as a decimal string or number, e.g. `"0.02"`. */
+const ethAmount = z.union([z.string(), z.number()]).transform((v) => String(v));
+
+/**
+ * Minimum ETH balances `livepeer-fleet chain check` expects on the accounts that send transactions
+ * (gas on Arbitrum One). Omitted → these defaults.
+ */
+export const Funding = z
+  .object({
+    /** The reward caller (mode node/delegated). */
+    minEthReward: ethAmount.default("0.01"),
+    /** The redeemer (it redeems every winning ticket). */
+    minEthRedeemer: ethAmount.default("0.02"),
+    /** Each orchestrator, checked only when there is no redeemer (then each O redeems its own tickets). */
+    minEthOrchestrator: ethAmount.default("0.02"),
+  })
+  .strict();
+export type Funding = z.infer<typeof Funding>;
+
 export const FleetSpecSchema = z
   .object({
     /** Fleet name: prefix of every resource name. */
@@ -236,6 +321,8 @@ export const FleetSpecSchema = z
     /** Who calls reward: exactly one caller, stated explicitly. */
     reward: Reward,
     redeemer: Redeemer.optional(),
+    /** Balance thresholds for `chain check`. */
+    funding: Funding.optional(),
     regions: z.array(Region),
     /** Extra tags on every resource that takes them. */
     tags: z.record(z.string(), z.string()).default({}),

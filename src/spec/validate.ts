@@ -12,6 +12,7 @@ import { inspectKeystore, KeystoreInfo } from "./keystore";
 import { REDACTED, SecretValue } from "./secret";
 import { checkFleetName, checkStem, join } from "../naming";
 import { cidrContains, parseCidr, parseIpv4, managedSubnets, zoneIndex, defaultNodeIp } from "./net";
+import { checkRegionName, checkMachineImage, checkMachineType, checkGcpProject, checkGcpGpu, isZoneOf, zoneExample, GCP_RESERVED, AWS_RESERVED } from "./clouds";
 
 export type FleetSpec = ParsedFleetSpec;
 export type RegionSpec = FleetSpec["regions"][number];
@@ -59,9 +60,7 @@ export function imageVersion(image: string): [number, number, number] | undefine
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
 }
 
-const AMI = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const WEI = /^\d+$/;
 const CURRENCY_PRICE = /^\d+(\.\d+)?[A-Za-z]{3}$/;
 
@@ -86,7 +85,18 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
   // ---- DNS and service URI ----------------------------------------------------------------------
   const zone = spec.dns.zone.replace(/\.$/, "").toLowerCase();
   if (!DOMAIN.test(zone)) add("dns.zone", spec.dns.zone, "must be a DNS zone name like `fleet.example.com`");
-  if (!/^Z[A-Z0-9]{1,32}$/.test(spec.dns.zoneId)) add("dns.zoneId", spec.dns.zoneId, "must be a Route 53 hosted zone id like `Z0123456789ABCDEFGHIJ`");
+  if (spec.dns.provider === "route53") {
+    if (!/^Z[A-Z0-9]{1,32}$/.test(spec.dns.zoneId)) add("dns.zoneId", spec.dns.zoneId, "must be a Route 53 hosted zone id like `Z0123456789ABCDEFGHIJ`");
+    const awsRegion = spec.dns.awsRegion;
+    if (awsRegion !== undefined && checkRegionName("aws", awsRegion)) add("dns.awsRegion", awsRegion, checkRegionName("aws", awsRegion)!);
+    if (awsRegion === undefined && !spec.regions.some((r) => r.cloud === "aws")) {
+      add("dns.awsRegion", undefined, "is required with Route 53 when no region runs on AWS (the region of the AWS provider used for DNS calls)");
+    }
+  } else {
+    if (!/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(spec.dns.managedZone)) add("dns.managedZone", spec.dns.managedZone, "must be a Cloud DNS managed zone name (lowercase letters, digits, '-')");
+    const pm = checkGcpProject(spec.dns.project);
+    if (pm) add("dns.project", spec.dns.project, pm);
+  }
   const serviceHost = checkServiceUri(spec.serviceUri, zone, add);
 
   // ---- images -----------------------------------------------------------------------------------
@@ -177,28 +187,43 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
     const rp = `regions[${ri}]`;
     if (regionNames.has(r.name)) add(`${rp}.name`, r.name, `duplicates regions[${regionNames.get(r.name)}].name; region names must be unique`);
     else regionNames.set(r.name, ri);
-    if (!AWS_REGION.test(r.region)) add(`${rp}.region`, r.region, "must be an AWS region like `us-east-1`");
-    if (!AMI.test(r.machineImages.cpu)) add(`${rp}.machineImages.cpu`, r.machineImages.cpu, "must be a pinned AMI id like `ami-0123456789abcdef0` (no lookups: they cause endless diffs)");
-    if (r.machineImages.gpu !== undefined && !AMI.test(r.machineImages.gpu)) add(`${rp}.machineImages.gpu`, r.machineImages.gpu, "must be a pinned AMI id like `ami-0123456789abcdef0`");
-    if (r.workers.length > 0 && r.machineImages.gpu === undefined) add(`${rp}.machineImages.gpu`, undefined, "is required when the region has worker pools (an AMI with the NVIDIA driver and container toolkit)");
+    const cloud = r.cloud;
+    const regionMsg = checkRegionName(cloud, r.region);
+    if (regionMsg) add(`${rp}.region`, r.region, regionMsg);
+    for (const k of ["cpu", "gpu"] as const) {
+      const img = r.machineImages[k];
+      const msg = img === undefined ? undefined : checkMachineImage(cloud, img);
+      if (msg) add(`${rp}.machineImages.${k}`, img, msg);
+    }
+    if (r.workers.length > 0 && r.machineImages.gpu === undefined) {
+      add(`${rp}.machineImages.gpu`, undefined, "is required when the region has worker pools (an image with the NVIDIA driver and container toolkit)");
+    }
+    if (r.cloud === "gcp") {
+      const msg = checkGcpProject(r.project);
+      if (msg) add(`${rp}.project`, r.project, msg);
+    }
 
     // network and zones
     const zones = regionZones(r);
-    const validZone = (z: string) => isZoneOf(r.region, z);
-    if ("managed" in r.network) {
+    const validZone = (z: string) => isZoneOf(cloud, r.region, z);
+    const zoneList = (zs: string[], at: string) => {
+      const zoneWord = cloud === "aws" ? "availability zone" : "zone";
+      if (zs.length < 2) add(at, zs, `needs at least 2 ${zoneWord}s`);
+      const seen = new Set<string>();
+      zs.forEach((z, zi) => {
+        if (!validZone(z)) add(`${at}[${zi}]`, z, `must be an ${zoneWord} of ${r.region}, like \`${zoneExample(cloud, r.region)}\``);
+        else if (cloud === "aws" && zoneIndex(r.region, z) === undefined) add(`${at}[${zi}]`, z, "managed networks hold zones a–o only (one private /20 per zone letter)");
+        if (seen.has(z)) add(`${at}[${zi}]`, z, "is listed twice");
+        seen.add(z);
+      });
+    };
+    if (r.cloud === "aws" && "managed" in r.network) {
       const m = r.network.managed;
       const c = parseCidr(m.cidr);
       if (!c || c.prefix !== 16) add(`${rp}.network.managed.cidr`, m.cidr, "must be an IPv4 /16 such as `10.40.0.0/16`");
       else if (!isPrivate(c.base)) add(`${rp}.network.managed.cidr`, m.cidr, "must be a private range (10/8, 172.16/12 or 192.168/16)");
-      if (m.zones.length < 2) add(`${rp}.network.managed.zones`, m.zones, "needs at least 2 availability zones");
-      const seen = new Set<string>();
-      m.zones.forEach((z, zi) => {
-        if (!validZone(z)) add(`${rp}.network.managed.zones[${zi}]`, z, `must be an availability zone of ${r.region}, like \`${r.region}a\``);
-        else if (zoneIndex(r.region, z) === undefined) add(`${rp}.network.managed.zones[${zi}]`, z, "managed networks hold zones a–o only (one private /20 per zone letter)");
-        if (seen.has(z)) add(`${rp}.network.managed.zones[${zi}]`, z, "is listed twice");
-        seen.add(z);
-      });
-    } else {
+      zoneList(m.zones, `${rp}.network.managed.zones`);
+    } else if (r.cloud === "aws" && "existing" in r.network) {
       const e = r.network.existing;
       if (!/^vpc-[0-9a-f]{8,17}$/.test(e.vpcId)) add(`${rp}.network.existing.vpcId`, e.vpcId, "must be a VPC id like `vpc-0123456789abcdef0`");
       if (!parseCidr(e.cidr)) add(`${rp}.network.existing.cidr`, e.cidr, "must be an IPv4 CIDR like `10.0.0.0/16`");
@@ -208,6 +233,18 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
         for (const [z, id] of entries) {
           if (!validZone(z)) add(`${rp}.network.existing.${kind}.${z}`, z, `must be keyed by an availability zone of ${r.region}`);
           if (!/^subnet-[0-9a-f]{8,17}$/.test(id)) add(`${rp}.network.existing.${kind}.${z}`, id, "must be a subnet id like `subnet-0123456789abcdef0`");
+        }
+      }
+    } else if (r.cloud === "gcp") {
+      const n = "managed" in r.network ? r.network.managed : r.network.existing;
+      const at = `${rp}.network.${"managed" in r.network ? "managed" : "existing"}`;
+      const c = parseCidr(n.cidr);
+      if (!c || c.prefix < 16 || c.prefix > 24) add(`${at}.cidr`, n.cidr, "must be an IPv4 range /16–/24 such as `10.60.0.0/20`");
+      else if (!isPrivate(c.base)) add(`${at}.cidr`, n.cidr, "must be a private range (10/8, 172.16/12 or 192.168/16)");
+      zoneList(n.zones, `${at}.zones`);
+      if ("existing" in r.network) {
+        for (const k of ["network", "subnetwork"] as const) {
+          if (!/^[a-z]([-a-z0-9/.:]*[a-z0-9])?$/.test(r.network.existing[k])) add(`${at}.${k}`, r.network.existing[k], "must be a resource name or self link");
         }
       }
     }
@@ -222,6 +259,7 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
       if (duplicate) add(`${op}.name`, o.name, `duplicates ${nodeNames.get(o.name)}; node names must be unique in the fleet`);
       else nodeNames.set(o.name, `${op}.name`);
       if (reserved) add(`${op}.name`, o.name, "is reserved for the fleet's redeemer/reward nodes");
+      if (!reserved && o.hostname === "redeemer") add(`${op}.hostname`, o.hostname, "is reserved for the redeemer's hostname (used when orchestrators of other regions dial it)");
       const stemMsg = checkStem(join(spec.name, r.name, o.name));
       if (stemMsg) add(`${op}.name`, o.name, stemMsg);
       if (!duplicate && !reserved) claimStem(join(spec.name, r.name, o.name), `${op}.name`, o.name);
@@ -233,7 +271,8 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
       else hostnames.set(fqdn, op);
       if (!zones.includes(o.zone)) add(`${op}.zone`, o.zone, `must be one of the region's zones: ${zones.join(", ")}`);
       checkNodeIp(r, o.name, o.zone, o.privateIp, "public", `${op}.privateIp`, ipsUsed, add);
-      if (!/^[a-z0-9]+[a-z0-9-]*\.[a-z0-9]+$/.test(o.instanceType)) add(`${op}.instanceType`, o.instanceType, "must be an EC2 instance type like `c6i.large`");
+      const otMsg = o.instanceType === undefined ? undefined : checkMachineType(cloud, o.instanceType);
+      if (otMsg) add(`${op}.instanceType`, o.instanceType, otMsg);
       claimWallet(o.address, op);
       readWallet(o, op, o.name);
     });
@@ -254,7 +293,13 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
         add(`${wp}.desiredSize`, w.desiredSize, `must be between minSize (${w.minSize}) and maxSize (${w.maxSize})`);
       }
       if (w.spot && w.spot.onDemandBase > w.maxSize) add(`${wp}.spot.onDemandBase`, w.spot.onDemandBase, `must be ≤ maxSize (${w.maxSize})`);
-      if (!/^[a-z0-9]+[a-z0-9-]*\.[a-z0-9]+$/.test(w.instanceType)) add(`${wp}.instanceType`, w.instanceType, "must be an EC2 instance type like `g4dn.xlarge`");
+      const wtMsg = checkMachineType(cloud, w.instanceType);
+      if (wtMsg) add(`${wp}.instanceType`, w.instanceType, wtMsg);
+      else if (cloud === "gcp") checkGcpGpu(w.instanceType, w.gpu, wp, add);
+      if (cloud === "gcp" && w.spot && w.spot.onDemandPercentAboveBase !== 0) {
+        add(`${wp}.spot.onDemandPercentAboveBase`, w.spot.onDemandPercentAboveBase, "must be 0 on GCP: a managed instance group is all spot or all on demand, so the pool becomes an on-demand group of `onDemandBase` instances plus a spot group for the rest");
+      }
+      if (cloud === "aws" && w.gpu.type !== undefined) add(`${wp}.gpu.type`, w.gpu.type, "is a GCP accelerator type; on AWS the instance type fixes the GPU (remove it)");
     });
   });
 
@@ -267,10 +312,17 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
 
   if (spec.redeemer) {
     const rd = spec.redeemer;
-    const others = spec.regions.filter((x) => x.name !== rd.region).map((x) => x.name);
-    if (others.length > 0 && spec.regions.some((x) => x.name === rd.region)) {
-      // Os dial the redeemer on its private address, which only its own region's network reaches.
-      add("redeemer.region", rd.region, `orchestrators in other regions (${others.join(", ")}) cannot reach a redeemer in ${rd.region} yet (cross-region allowlisting is not built); run without a redeemer or in one region`);
+    // Os of other regions reach the redeemer from their region's egress addresses, which must be known.
+    for (const [ri, x] of spec.regions.entries()) {
+      if (x.name === rd.region || x.cloud !== "aws" || !("existing" in x.network)) continue;
+      const egress = x.network.existing.egressIps ?? {};
+      const missing = [...new Set(x.orchestrators.map((o) => o.zone))].filter((z) => !egress[z]);
+      if (missing.length > 0) {
+        add(`regions[${ri}].network.existing.egressIps`, x.network.existing.egressIps, `needs the public NAT address of zone(s) ${missing.join(", ")}: the redeemer in ${rd.region} admits this region's orchestrators by the address they connect from`);
+      }
+      for (const [z, ip] of Object.entries(egress)) {
+        if (parseIpv4(ip) === undefined) add(`regions[${ri}].network.existing.egressIps.${z}`, ip, "must be an IPv4 address");
+      }
     }
     const r = regionOf(rd.region, "redeemer.region");
     if (r) {
@@ -326,6 +378,11 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
     }),
   );
 
+  // ---- funding thresholds (chain check) ----------------------------------------------------------
+  for (const [k, v] of Object.entries(spec.funding ?? {})) {
+    if (!/^\d+(\.\d{1,18})?$/.test(v)) add(`funding.${k}`, v, "must be an ETH amount like `0.02` (a decimal number, at most 18 decimals)");
+  }
+
   for (const [k, v] of Object.entries(spec.tags)) {
     if (k.length > 128 || k.startsWith("aws:")) add(`tags.${k}`, k, "tag keys must be ≤ 128 characters and not start with `aws:`");
     if (v.length > 256) add(`tags.${k}`, v, "tag values must be ≤ 256 characters");
@@ -337,31 +394,29 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
 
 /**
  * The stable private address of a pinned node: its explicit privateIp, or (managed network) one derived
- * from its name inside its zone's public (orchestrator) or private (redeemer) subnet.
+ * from its name: AWS inside its zone's public (orchestrator) or private (redeemer) subnet, GCP inside the
+ * region's subnetwork.
  */
 export function nodePrivateIp(r: RegionSpec, zone: string, nodeName: string, tier: "public" | "private", explicit?: string): string | undefined {
   if (explicit) return explicit;
   if (!("managed" in r.network)) return undefined;
+  if (r.cloud === "gcp") return parseCidr(r.network.managed.cidr) ? defaultNodeIp(r.network.managed.cidr, nodeName) : undefined;
   const zi = zoneIndex(r.region, zone);
   const subnets = zi === undefined ? undefined : managedSubnets(r.network.managed.cidr, zi);
   return subnets ? defaultNodeIp(subnets[tier], nodeName) : undefined;
 }
 
-/** Availability zones a region spans. */
+/** Zones a region spans. */
 export function regionZones(r: RegionSpec): string[] {
+  if (r.cloud === "gcp") return "managed" in r.network ? r.network.managed.zones : r.network.existing.zones;
   if ("managed" in r.network) return r.network.managed.zones;
   return Object.keys(r.network.existing.publicSubnetIds);
 }
 
-/** Zones of a region where a private-subnet node (redeemer, reward) can live. */
+/** Zones of a region where a private node (redeemer, reward) can live. */
 export function privateZones(r: RegionSpec): string[] {
-  if ("managed" in r.network) return r.network.managed.zones;
-  return Object.keys(r.network.existing.privateSubnetIds);
-}
-
-/** True when `zone` is an availability zone name of `region` (`us-east-1` → `us-east-1a` … `us-east-1z`). */
-export function isZoneOf(region: string, zone: string): boolean {
-  return zone.length === region.length + 1 && zone.startsWith(region) && /[a-z]$/.test(zone);
+  if (r.cloud === "aws" && "existing" in r.network) return Object.keys(r.network.existing.privateSubnetIds);
+  return regionZones(r);
 }
 
 /** The service URI's host, e.g. `orch.fleet.example.com`. */
@@ -428,7 +483,16 @@ function checkNodeIp(
     add(where, ip, "must be an IPv4 address");
     return;
   }
-  if ("managed" in r.network) {
+  if (r.cloud === "gcp") {
+    const cidr = "managed" in r.network ? r.network.managed.cidr : r.network.existing.cidr;
+    const c = parseCidr(cidr);
+    if (c) {
+      const offset = n - c.base;
+      if (!cidrContains(cidr, ip) || offset < GCP_RESERVED.head || offset >= 2 ** (32 - c.prefix) - GCP_RESERVED.tail) {
+        add(where, ip, `must be a usable address of the region's subnetwork ${cidr} (GCP reserves the first two and the last two)`);
+      }
+    }
+  } else if ("managed" in r.network) {
     const zi = zoneIndex(r.region, zone);
     const subnets = zi === undefined ? undefined : managedSubnets(r.network.managed.cidr, zi);
     const cidr = subnets?.[tier];
@@ -436,7 +500,7 @@ function checkNodeIp(
       const c = parseCidr(cidr)!;
       const size = 2 ** (32 - c.prefix);
       const offset = n - c.base;
-      if (!cidrContains(cidr, ip) || offset < 4 || offset >= size - 1) {
+      if (!cidrContains(cidr, ip) || offset < AWS_RESERVED.head || offset >= size - AWS_RESERVED.tail) {
         add(where, ip, `must be a usable address of ${zone}'s ${tier} subnet ${cidr} (AWS reserves the first four and the last)`);
       }
     }
@@ -481,7 +545,7 @@ export function redactSecrets(value: unknown, p: string): unknown {
 
 const ADDRESS_FIELDS = /(^|\.)(address|registeredAddress)$/;
 
-type ZodIssueLike = { path: PropertyKey[]; message: string; code: string; keys?: string[]; values?: unknown[]; errors?: ZodIssueLike[][]; expected?: string };
+type ZodIssueLike = { path: PropertyKey[]; message: string; code: string; keys?: string[]; values?: unknown[]; errors?: ZodIssueLike[][]; expected?: string; minimum?: unknown; maximum?: unknown; inclusive?: boolean; origin?: string };
 
 function zodIssue(raw: unknown, issue: ZodIssueLike): SpecIssue[] {
   const p = pathToString(issue.path as (string | number)[]);
@@ -495,6 +559,17 @@ function zodIssue(raw: unknown, issue: ZodIssueLike): SpecIssue[] {
     }));
   }
   if (issue.code === "invalid_value" && issue.values) message = `must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+  const disc = /^Invalid discriminator value\. Expected (.+)$/.exec(message);
+  if (disc) message = `must be one of: ${disc[1].split(" | ").map((v) => JSON.stringify(v.replace(/^'|'$/g, ""))).join(", ")}`;
+  if (issue.code === "too_small" && issue.origin === "string" && issue.minimum === 1 && message.startsWith("Too small")) message = "must not be empty";
+  else if (issue.code === "too_small" && typeof issue.minimum === "number" && message.startsWith("Too small")) {
+    message = issue.inclusive === false ? (issue.minimum === 0 ? "must be a positive integer (≥ 1)" : `must be > ${issue.minimum}`) : `must be ≥ ${issue.minimum}`;
+  }
+  if (issue.code === "too_big" && typeof issue.maximum === "number" && message.startsWith("Too big")) message = issue.inclusive === false ? `must be < ${issue.maximum}` : `must be ≤ ${issue.maximum}`;
+  if (value === null) message = `is empty (a YAML key with nothing under it); ${message.replace(/^Invalid input: /, "")}`;
+  if (p === "reward" && value === undefined) {
+    return [{ path: p, value, message: "is required: say who calls reward, exactly one caller: { mode: node | delegated, region, zone, address, keystore, password, maxGasPrice } or { mode: external, description }" }];
+  }
   if (issue.code === "invalid_union" && p.endsWith("mode")) message = "must be one of: \"node\", \"delegated\", \"external\"";
   else if (issue.code === "invalid_union" && message === "Invalid input") {
     // A plain union (e.g. string | number): name the accepted types instead of zod's bare "Invalid input".
@@ -504,7 +579,9 @@ function zodIssue(raw: unknown, issue: ZodIssueLike): SpecIssue[] {
   if (ADDRESS_FIELDS.test(p) && typeof value === "number") {
     message = "must be a quoted string: YAML reads an unquoted 0x… address as a number; write it as \"0x…\" (checksummed)";
   }
-  if (value === undefined && (issue.code === "invalid_type" || issue.code === "invalid_union" || issue.code === "invalid_value" || /received undefined/i.test(message))) message = `is required (${message.replace(/^Invalid input: /, "")})`;
+  if (value === undefined && (issue.code === "invalid_type" || issue.code === "invalid_union" || issue.code === "invalid_value" || /received undefined/i.test(message))) {
+    message = message.startsWith("must be one of") ? `is required; ${message}` : `is required (${message.replace(/^Invalid input: /, "")})`;
+  }
   return [{ path: p, value, message }];
 }
 

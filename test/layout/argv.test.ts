@@ -49,7 +49,7 @@ describe("reference fleet: exact argv per role", () => {
       "-orchSecret", "/secrets/orch-secret",
       "-maxSessions", "auto",
       "-reward=false",
-      "-redeemerAddr", "10.40.32.243:8935",
+      "-redeemerAddr", "10.40.1.243:8935",
       "-pricePerUnit", "1200",
       "-pixelsPerUnit", "1",
       "-autoAdjustPrice=true",
@@ -69,7 +69,7 @@ describe("reference fleet: exact argv per role", () => {
 
   test("every O: -redeemerAddr is the redeemer's private address on 8935", () => {
     for (const n of use1.orchestrators) expect(flag(n.argv, "-redeemerAddr")).toBe(`${use1.redeemer!.privateIp}:8935`);
-    expect(use1.redeemer!.privateIp).toBe("10.40.32.243");
+    expect(use1.redeemer!.privateIp).toBe("10.40.1.243");
   });
 
   test("transcoder group t4-o1", () => {

@@ -32,7 +32,7 @@ describe("reference layout", () => {
       ["o1", "ref-use1-o1", "us-east-1a", "public", "10.40.0.204", "o1.fleet.example.com"],
       ["o2", "ref-use1-o2", "us-east-1b", "public", "10.40.1.11", "o2.fleet.example.com"],
     ]);
-    expect([use1.redeemer!.resourceName, use1.redeemer!.subnet, use1.redeemer!.privateIp, use1.redeemer!.dataVolumeGb]).toEqual(["ref-use1-redeemer", "private", "10.40.32.243", 20]);
+    expect([use1.redeemer!.resourceName, use1.redeemer!.subnet, use1.redeemer!.privateIp, use1.redeemer!.dataVolumeGb]).toEqual(["ref-use1-redeemer", "public", "10.40.1.243", 20]);
     expect([use1.reward!.resourceName, use1.reward!.subnet, use1.reward!.privateIp, use1.reward!.ingress, use1.reward!.dataVolumeGb]).toEqual(["ref-use1-reward", "private", undefined, [], 20]);
   });
 

@@ -262,23 +262,59 @@ describe("keystores: encrypted V3 JSON holding the declared account", () => {
 });
 
 describe("redeemer reachability across regions", () => {
-  const { referenceRaw, loadError } = require("../helpers/spec");
-  test("a redeemer in a multi-region fleet is refused (its private address is unreachable from other regions)", () => {
+  const { referenceRaw, load, loadError } = require("../helpers/spec");
+  const { buildLayout } = require("../../src/layout/layout");
+  const twoRegions = () => {
     const raw = referenceRaw();
     const second = JSON.parse(JSON.stringify(raw.regions[0]));
     second.name = "usw2";
     second.region = "us-west-2";
     second.network.managed.zones = ["us-west-2a", "us-west-2b"];
-    second.orchestrators = [{ ...second.orchestrators[0], name: "o9", zone: "us-west-2a", hostname: "o9" }];
-    second.orchestrators[0].keystore = "keys/o1.json";
-    raw.regions[0].orchestrators = [raw.regions[0].orchestrators[1]];
+    second.orchestrators = [{ ...raw.regions[0].orchestrators[1], zone: "us-west-2a" }];
+    raw.regions[0].orchestrators = [raw.regions[0].orchestrators[0]];
     raw.regions.push(second);
+    return raw;
+  };
+
+  test("Os of the redeemer's region dial its private address; Os elsewhere its public hostname", () => {
+    const l = buildLayout(load(twoRegions()));
+    const [use1, usw2] = l.regions;
+    const flag = (argv: string[]) => argv[argv.indexOf("-redeemerAddr") + 1];
+    expect(flag(use1.orchestrators[0].argv)).toBe(`${use1.redeemer.privateIp}:8935`);
+    expect(flag(usw2.orchestrators[0].argv)).toBe("redeemer.fleet.example.com:8935");
+    expect(use1.redeemer.publicHostname).toBe("redeemer.fleet.example.com");
+    expect(use1.redeemer.ingress.map((r: any) => r.from)).toEqual(["orchestrators", "remote-orchestrators"]);
+  });
+
+  test("a single-region fleet keeps the redeemer private (no hostname, no remote rule), on the same address", () => {
+    const one = buildLayout(load(referenceRaw())).regions[0].redeemer;
+    const two = buildLayout(load(twoRegions())).regions[0].redeemer;
+    expect(one.publicHostname).toBeUndefined();
+    expect(one.ingress.map((r: any) => r.from)).toEqual(["orchestrators"]);
+    // adding a region gives the redeemer an address and a name, and moves nothing
+    expect([two.privateIp, two.subnet, two.zone]).toEqual([one.privateIp, one.subnet, one.zone]);
+  });
+
+  test("an existing AWS network elsewhere must name its orchestrators' egress (NAT) addresses", () => {
+    const raw = twoRegions();
+    raw.regions[1].network = {
+      existing: {
+        vpcId: "vpc-0123456789abcdef0", cidr: "10.50.0.0/16",
+        publicSubnetIds: { "us-west-2a": "subnet-0123456789abcdef0", "us-west-2b": "subnet-0123456789abcdef1" },
+        privateSubnetIds: { "us-west-2a": "subnet-0123456789abcdef2", "us-west-2b": "subnet-0123456789abcdef3" },
+      },
+    };
+    raw.regions[1].orchestrators[0].privateIp = "10.50.0.10";
     const err = loadError(raw);
-    const issue = err.issues.find((i: any) => i.path === "redeemer.region");
-    expect(issue).toBeDefined();
-    expect(issue.message).toContain("usw2");
-    // the same two-region fleet without a redeemer is fine (each O redeems its own tickets)
-    delete raw.redeemer;
-    expect(() => require("../helpers/spec").load(raw)).not.toThrow();
+    expect(err.issues.map((i: any) => i.path)).toEqual(["regions[1].network.existing.egressIps"]);
+    expect(err.issues[0].message).toContain("us-west-2a");
+    raw.regions[1].network.existing.egressIps = { "us-west-2a": "203.0.113.7" };
+    expect(() => load(raw)).not.toThrow();
+  });
+
+  test("the hostname label `redeemer` is reserved", () => {
+    const raw = referenceRaw();
+    raw.regions[0].orchestrators[0].hostname = "redeemer";
+    expect(loadError(raw).issues.map((i: any) => i.path)).toEqual(["regions[0].orchestrators[0].hostname"]);
   });
 });

@@ -39,8 +39,8 @@ describe("dns", () => {
   test.each<[string, (r: any) => void, [string, RegExp][]]>([
     ["a zone with an underscore", (r) => { r.dns.zone = "fleet_example.com"; r.serviceUri = "https://orch.fleet_example.com:8935"; }, [["dns.zone", /must be a DNS zone name/]]],
     ["a zone id without the Z prefix", (r) => (r.dns.zoneId = "0123456789ABCDEFGHIJ"), [["dns.zoneId", /Route 53 hosted zone id/]]],
-    ["another DNS provider", (r) => (r.dns.provider = "clouddns"), [["dns.provider", /must be one of: "route53"/]]],
-    ["a zero TTL", (r) => (r.dns.ttl = 0), [["dns.ttl", /too small/i]]],
+    ["another DNS provider", (r) => (r.dns.provider = "cloudflare"), [["dns.provider", /must be one of: "route53", "clouddns"/]]],
+    ["a zero TTL", (r) => (r.dns.ttl = 0), [["dns.ttl", /must be (a positive integer|≥|>)/]]],
   ])("refused: %s", (_n, m, expected) => void expectIssues(mutated(m), expected));
 
   test("a zone written with a trailing dot is accepted and normalised", () => {
