@@ -45,19 +45,29 @@ export class Network extends pulumi.ComponentResource {
       // The VPC's default security group is left closed: no rules at all.
       new aws.ec2.DefaultSecurityGroup(`${name}-default`, { vpcId: vpc.id, tags: { ...tags, Name: `${name}-default-closed` } }, child);
 
+      // Names carry the zone, not a list index: adding or reordering zones renames nothing.
+      const pubs: Record<string, aws.ec2.Subnet> = {};
       for (const s of m.subnets) {
-        // Names carry the zone, not a list index: adding or reordering zones renames nothing.
-        const pub = new aws.ec2.Subnet(`${name}-public-${s.zone}`, {
+        pubs[s.zone] = new aws.ec2.Subnet(`${name}-public-${s.zone}`, {
           vpcId: vpc.id,
           cidrBlock: s.public,
           availabilityZone: s.zone,
           mapPublicIpOnLaunch: false,
           tags: { ...tags, Name: `${name}-public-${s.zone}`, "livepeer-fleet:tier": "public" },
         }, child);
-        new aws.ec2.RouteTableAssociation(`${name}-public-${s.zone}`, { subnetId: pub.id, routeTableId: publicRt.id }, child);
-        const eip = new aws.ec2.Eip(`${name}-nat-${s.zone}`, { domain: "vpc", tags: { ...tags, Name: `${name}-nat-${s.zone}` } }, child);
-        const nat = new aws.ec2.NatGateway(`${name}-${s.zone}`, { allocationId: eip.id, subnetId: pub.id, tags: { ...tags, Name: `${name}-${s.zone}` } }, { ...child, dependsOn: [igw] });
-
+        new aws.ec2.RouteTableAssociation(`${name}-public-${s.zone}`, { subnetId: pubs[s.zone].id, routeTableId: publicRt.id }, child);
+      }
+      // NAT gateways: one per zone, or (`single`) the alphabetically first zone's serves all of them,
+      // so reordering zones moves nothing and the names stay those of per-zone NATs.
+      const natZones = m.natGateways === "single" ? [[...m.subnets.map((s) => s.zone)].sort()[0]] : m.subnets.map((s) => s.zone);
+      const nats: Record<string, { nat: aws.ec2.NatGateway; ip: pulumi.Output<string> }> = {};
+      for (const z of natZones) {
+        const eip = new aws.ec2.Eip(`${name}-nat-${z}`, { domain: "vpc", tags: { ...tags, Name: `${name}-nat-${z}` } }, child);
+        const nat = new aws.ec2.NatGateway(`${name}-${z}`, { allocationId: eip.id, subnetId: pubs[z].id, tags: { ...tags, Name: `${name}-${z}` } }, { ...child, dependsOn: [igw] });
+        nats[z] = { nat, ip: eip.publicIp };
+      }
+      for (const s of m.subnets) {
+        const { nat, ip: natIp } = nats[s.zone] ?? nats[natZones[0]];
         const priv = new aws.ec2.Subnet(`${name}-private-${s.zone}`, {
           vpcId: vpc.id,
           cidrBlock: s.private,
@@ -69,8 +79,8 @@ export class Network extends pulumi.ComponentResource {
         new aws.ec2.Route(`${name}-private-${s.zone}-default`, { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }, child);
         new aws.ec2.RouteTableAssociation(`${name}-private-${s.zone}`, { subnetId: priv.id, routeTableId: rt.id }, child);
 
-        this.publicSubnetIds[s.zone] = pub.id;
-        this.egressIps[s.zone] = eip.publicIp;
+        this.publicSubnetIds[s.zone] = pubs[s.zone].id;
+        this.egressIps[s.zone] = natIp;
         this.privateSubnetIds[s.zone] = priv.id;
       }
       this.vpcId = vpc.id;

@@ -33,9 +33,15 @@ export async function planFile(file: string): Promise<FleetPlan> {
       })));
     }
   }
-  const fleet = loadFleet(f.raw, { baseDir: f.baseDir });
+  return planSpec(f.raw, { baseDir: f.baseDir, project: projectName(f.baseDir) ?? "livepeer-fleet", stack: f.stack });
+}
+
+/** Validates and plans a raw spec object (keystore paths relative to baseDir). */
+export async function planSpec(raw: unknown, opts: { baseDir: string; project?: string; stack?: string }): Promise<FleetPlan> {
+  const fleet = loadFleet(raw, { baseDir: opts.baseDir });
   const layout = buildLayout(fleet);
-  const project = projectName(f.baseDir) ?? "livepeer-fleet";
+  const project = opts.project ?? "livepeer-fleet";
+  const f = { stack: opts.stack ?? "plan" };
   // Imported lazily: @pulumi/pulumi must not be loaded before the mocks are set (engine does that).
   const plan = await runPlan(
     () => {

@@ -113,6 +113,7 @@ export function buildLayout(fleet: Fleet): FleetLayout {
     regions,
     dnsRecords,
     tags: spec.tags,
+    warnings: fleetWarnings(spec),
   };
 }
 
@@ -124,6 +125,20 @@ interface RedeemerPlacement {
   privateAddr: string;
   hostname?: string;
   publicAddr?: string;
+}
+
+/** What an operator should know before deploying this spec (not errors: the fleet works). */
+export function fleetWarnings(spec: FleetSpec): string[] {
+  const out: string[] = [];
+  for (const r of spec.regions) {
+    if (r.workers.length === 0) {
+      out.push(`region ${r.name} has no worker pools: its orchestrators count as ready (load balancer, DNS) only while workers you run elsewhere are attached with the orchestrator secret`);
+    }
+    if (r.orchestrators.length === 1) {
+      out.push(`region ${r.name} has one orchestrator: replacing it (an update, a failure) drops its sessions; two or more allow rolling updates`);
+    }
+  }
+  return out;
 }
 
 function regionLayout(spec: FleetSpec, r: RegionSpec, zone: string, rdm: RedeemerPlacement | undefined): RegionLayout {
@@ -143,6 +158,7 @@ function regionLayout(spec: FleetSpec, r: RegionSpec, zone: string, rdm: Redeeme
             managed: {
               cidr: r.network.managed.cidr,
               subnets: zones.map((z) => ({ zone: z, ...managedSubnets((r.network as any).managed.cidr, zoneIndex(r.region, z)!)! })),
+              natGateways: (r.network as any).managed.natGateways ?? "perZone",
             },
           }
         : { zones, existing: { ...r.network.existing } };

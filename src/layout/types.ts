@@ -167,7 +167,7 @@ export interface WorkerGroupLayout {
 export interface NetworkLayout {
   zones: string[];
   /** AWS managed: the VPC CIDR and per-zone subnet CIDRs we create. */
-  managed?: { cidr: string; subnets: { zone: string; public: string; private: string }[] };
+  managed?: { cidr: string; subnets: { zone: string; public: string; private: string }[]; natGateways: "perZone" | "single" };
   /** AWS existing: ids to use as they are. */
   existing?: { vpcId: string; cidr: string; publicSubnetIds: Record<string, string>; privateSubnetIds: Record<string, string>; egressIps?: Record<string, string> };
   /** GCP: one regional subnetwork (created with `cidr`, or an existing network + subnetwork). */
@@ -228,4 +228,6 @@ export interface FleetLayout {
   regions: RegionLayout[];
   dnsRecords: DnsRecordLayout[];
   tags: Record<string, string>;
+  /** Things an operator should know before deploying (printed by `plan`). */
+  warnings: string[];
 }

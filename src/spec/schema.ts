@@ -153,6 +153,8 @@ export const ManagedNetwork = z
     cidr: z.string().default("10.40.0.0/16"),
     /** Availability zones to spread over (≥ 2), named like `us-east-1a`. */
     zones: z.array(z.string()),
+    /** NAT gateways for the private subnets: one per zone (survives a zone outage) or one for the region (cheaper). */
+    natGateways: z.enum(["perZone", "single"]).default("perZone"),
   })
   .strict();
 

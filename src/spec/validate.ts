@@ -70,6 +70,10 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
   const parsed = FleetSpecSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.flatMap((i) => zodIssue(raw, i));
+    // The cross-field rules need a well-formed spec, but the standalone ones can still run on the
+    // fields that are well-formed, so one round of fixes covers as much as possible.
+    const seen = new Set(issues.map((i) => i.path));
+    for (const extra of standaloneChecks(raw)) if (!seen.has(extra.path)) issues.push(extra);
     throw new FleetConfigError(dedupe(issues));
   }
   const spec = parsed.data;
@@ -390,6 +394,33 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
 
   if (issues.length > 0) throw new FleetConfigError(dedupe(issues));
   return { spec, keystores };
+}
+
+/** Checks that need no other field, run on a raw spec that failed its structural check. */
+function standaloneChecks(raw: any): SpecIssue[] {
+  const out: SpecIssue[] = [];
+  const add = (p: string, value: unknown, message: string) => out.push({ path: p, value, message });
+  if (!raw || typeof raw !== "object") return out;
+  if (typeof raw.registeredAddress === "string") checkAddress(raw.registeredAddress, "registeredAddress", add);
+  if (raw.images && typeof raw.images === "object") {
+    for (const [k, image] of Object.entries(raw.images)) {
+      const msg = typeof image === "string" ? checkImagePinned(image) : undefined;
+      if (msg) add(`images.${k}`, image, msg);
+    }
+  }
+  const zone = typeof raw.dns?.zone === "string" ? raw.dns.zone.replace(/\.$/, "").toLowerCase() : undefined;
+  if (typeof raw.serviceUri === "string" && zone) checkServiceUri(raw.serviceUri, zone, add);
+  const wallet = (w: any, where: string) => {
+    if (w && typeof w === "object" && typeof w.address === "string") checkAddress(w.address, `${where}.address`, add);
+  };
+  if (Array.isArray(raw.regions)) {
+    raw.regions.forEach((r: any, ri: number) => {
+      if (r && Array.isArray(r.orchestrators)) r.orchestrators.forEach((o: any, oi: number) => wallet(o, `regions[${ri}].orchestrators[${oi}]`));
+    });
+  }
+  wallet(raw.redeemer, "redeemer");
+  wallet(raw.reward, "reward");
+  return out;
 }
 
 /**

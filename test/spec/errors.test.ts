@@ -122,3 +122,25 @@ describe("every problem is reported at once", () => {
     expect(e2.issues.map((i) => i.path)).toEqual(expect.arrayContaining(["regions", "reward.region", "redeemer.region"]));
   });
 });
+
+describe("one round of fixes: structural problems do not hide standalone ones", () => {
+  const { referenceRaw, loadError } = require("../helpers/spec");
+  test("a typo, an unquoted address, a wrong port and a `latest` image are all reported at once", () => {
+    const raw = referenceRaw();
+    raw.registerdAddress = raw.registeredAddress; // typo
+    delete raw.registeredAddress;
+    raw.regions[0].orchestrators[0].address = 0x895fab0601580556d2a6f5c4c7319241664f6af6; // unquoted in YAML
+    raw.serviceUri = "https://orch.fleet.example.com:443";
+    raw.images.livepeer = "livepeer/go-livepeer:latest";
+    raw.redeemer.address = "0x70d9c47ab12b8a6f0aaf79d68d3f9b0591f2151b"; // not checksummed
+    const paths = loadError(raw).issues.map((i: any) => i.path).sort();
+    expect(paths).toEqual([
+      "images.livepeer",
+      "redeemer.address",
+      "regions[0].orchestrators[0].address",
+      "registerdAddress",
+      "registeredAddress",
+      "serviceUri",
+    ]);
+  });
+});
