@@ -41,9 +41,13 @@ function nodeLines(n: PinnedNodeLayout, md: boolean): string[] {
 
 function regionSection(r: RegionLayout, fp: FleetPlan, md: boolean): string[] {
   const out: string[] = [];
-  const regionRes = fp.plan.resources.find((x: PlannedResource) => x.type === "livepeer-fleet:aws:Region" && x.name === r.resourceName);
+  const regionRes = fp.plan.resources.find((x: PlannedResource) => x.type === `livepeer-fleet:${r.cloud}:Region` && x.name === r.resourceName);
   const provider = fp.plan.resources.find((x: PlannedResource) => regionRes && x.parent === key(regionRes) && x.custom)?.provider ?? "?";
-  out.push(md ? `### Region \`${r.name}\` (${r.cloud} ${r.region}, provider \`${provider}\`)` : `Region ${r.name} (${r.cloud} ${r.region}, provider ${provider})`);
+  const where = `${r.cloud} ${r.region}${r.project ? ` in project ${r.project}` : ""}, provider ${provider}`;
+  out.push(md ? `### Region \`${r.name}\` (${where})` : `Region ${r.name} (${where})`);
+  const images = [...new Set([...r.orchestrators, ...(r.redeemer ? [r.redeemer] : []), ...(r.reward ? [r.reward] : [])].map((n) => n.imageId))];
+  const gpuImages = [...new Set(r.workerGroups.map((g) => g.imageId))];
+  out.push(`${md ? "- " : "  "}machine images: ${images.join(", ")}${gpuImages.length ? ` (GPU workers: ${gpuImages.join(", ")})` : ""}`);
   for (const n of [...r.orchestrators, ...(r.redeemer ? [r.redeemer] : []), ...(r.reward ? [r.reward] : [])]) out.push(...nodeLines(n, md));
   for (const g of r.workerGroups) {
     const c = g.capacity;
@@ -63,7 +67,7 @@ function regionSection(r: RegionLayout, fp: FleetPlan, md: boolean): string[] {
       out.push(md ? `${pad}- ${label}` : `  ${pad}${label}`);
       for (const c of comps) walk(c, depth + 1);
     };
-    out.push(md ? "" : "  resources:");
+    out.push(md ? `\n#### Resources of \`${r.name}\`` : "  resources:");
     walk(regionRes, md ? 0 : 1);
   }
   return out;
@@ -80,7 +84,22 @@ export function renderText(fp: FleetPlan, md = false): string {
     `reward caller: ${l.rewardMode}${s.fleet?.rewardNodeRegion ? ` (node in ${s.fleet.rewardNodeRegion})` : ""}; redeemer: ${s.fleet?.redeemer ?? "none (each O redeems its own tickets)"}`,
     `capacity: ${s.fleet?.capacity.minGpus}–${s.fleet?.capacity.maxGpus} GPUs, ${s.fleet?.capacity.minSessions}–${s.fleet?.capacity.maxSessions} sessions`,
   ];
+  const spec = fp.fleet.spec;
+  const dnsWhere = l.dns.provider === "route53" ? `Route 53 zone ${l.dns.zone} (${l.dns.zoneId})` : `Cloud DNS zone ${l.dns.zone} (${l.dns.managedZone} in ${l.dns.project})`;
+  facts.push(
+    `images: go-livepeer ${spec.images.livepeer}, RPC proxy ${spec.images.rpcProxy}; ${spec.rpcUrls.length} upstream RPC URL${spec.rpcUrls.length === 1 ? "" : "s"} (secret, failover order)`,
+    `price: ${spec.pricing.pricePerUnit}${/^\d+$/.test(spec.pricing.pricePerUnit ?? "") ? " wei" : ""} per ${spec.pricing.pixelsPerUnit} pixel${spec.pricing.pixelsPerUnit === "1" ? "" : "s"}${spec.pricing.autoAdjustPrice ? " (auto-adjusted for redemption cost)" : ""}`,
+    `DNS: ${dnsWhere}`,
+  );
+  if (spec.reward.mode === "external") facts.push(`reward is called outside the fleet: ${spec.reward.description}`);
+  const fund = Object.entries((fp.plan.outputs as any).walletsToFund ?? {}) as [string, string][];
+  if (fund.length > 0) facts.push(`accounts to fund with ETH (they send transactions): ${fund.map(([n, a]) => `${n} ${a}`).join(", ")}`);
   out.push(...facts.map((f) => (md ? `- ${f}` : `  ${f}`)));
+  if (l.warnings.length > 0) {
+    out.push("");
+    out.push(md ? "### Warnings" : "Warnings");
+    for (const w of l.warnings) out.push(md ? `- ⚠ ${w}` : `  ! ${w}`);
+  }
   out.push("");
   out.push(md ? "### Hostnames" : "Hostnames");
   for (const r of l.dnsRecords) out.push(md ? `- \`${r.name}\` → ${r.kind === "service" ? `load balancer of ${r.region}` : `static IP of ${r.node}`}` : `  ${r.name} → ${r.kind === "service" ? `load balancer of ${r.region} (latency record)` : `static IP of ${r.node}`}`);
