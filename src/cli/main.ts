@@ -2,9 +2,13 @@
 import { FleetConfigError } from "../spec/errors";
 
 const USAGE = `usage: livepeer-fleet plan --config <Pulumi.<stack>.yaml | fleet.yaml> [--format text|json|markdown]
+       livepeer-fleet keys new|verify --fleet <config> …      (livepeer-fleet keys --help)
+       livepeer-fleet chain check|service-uri --fleet <config> …  (livepeer-fleet chain --help)
 
   plan   Evaluate the fleet program offline under Pulumi's mock runtime (no cloud, no credentials)
          and print what would be built. --format json prints exactly one JSON object on stdout.
+  keys   Generate hot-wallet keystores; decrypt and check every keystore against the spec.
+  chain  Check the on-chain service URI, registration and balances; print the unsigned setServiceURI tx.
 `;
 
 interface Io {
@@ -39,6 +43,8 @@ export async function run(argv: string[], io: Io = { out: (s) => process.stdout.
       io.out(USAGE);
       return cmd ? 0 : 2;
     }
+    if (cmd === "keys") return await (await import("./keys")).keysCommand(rest, io);
+    if (cmd === "chain") return await (await import("./chain")).chainCommand(rest, io);
     if (cmd !== "plan") throw new UsageError(`unknown command ${JSON.stringify(cmd)}`);
     const flags = parseFlags(rest);
     if (flags.help) {

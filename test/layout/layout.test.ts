@@ -23,7 +23,18 @@ describe("reference layout", () => {
       regions: undefined,
       dnsRecords: undefined,
       tags: {},
+      warnings: [],
     });
+  });
+
+  test("warnings: a region without pools, a region with one orchestrator", () => {
+    const raw = referenceRaw();
+    raw.regions[0].workers = [];
+    raw.regions[0].orchestrators = [raw.regions[0].orchestrators[0]];
+    const w = buildLayout(load(raw)).warnings;
+    expect(w).toHaveLength(2);
+    expect(w[0]).toMatch(/^region use1 has no worker pools/);
+    expect(w[1]).toMatch(/^region use1 has one orchestrator: replacing it .* drops its sessions/);
   });
 
   test("nodes, names, zones and stable private addresses", () => {

@@ -120,7 +120,7 @@ describe("zones lie inside the region and its network", () => {
 
   test("a third zone can be added (subnets keyed by zone letter)", () => {
     const fleet = load(mutated((r) => r.regions[0].network.managed.zones.push("us-east-1c")));
-    expect(fleet.spec.regions[0].network).toEqual({ managed: { cidr: "10.40.0.0/16", zones: ["us-east-1a", "us-east-1b", "us-east-1c"] } });
+    expect(fleet.spec.regions[0].network).toEqual({ managed: { cidr: "10.40.0.0/16", zones: ["us-east-1a", "us-east-1b", "us-east-1c"], natGateways: "perZone" } });
   });
 });
 
