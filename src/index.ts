@@ -13,3 +13,5 @@ export { KeyVault } from "./aws/vault";
 export { PinnedNode } from "./aws/pinnedNode";
 export { WorkerGroup } from "./aws/workerGroup";
 export { LoadBalancer } from "./aws/loadBalancer";
+export { runPlan, Plan, PlannedResource } from "./plan/engine";
+export { planFile, planSpec } from "./cli/plan";
