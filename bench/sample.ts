@@ -33,7 +33,7 @@ async function main(mode: string, a: string, b?: string): Promise<void> {
           const ns = mod.split("/")[0];
           return (ns === "index" ? sdk : sdk[ns])[name];
         };
-        const providers = new Map<string, pulumi.ProviderResource>();
+        const providers = new Map<string, any>();
         for (const r of planned.filter((x) => x.type.startsWith("pulumi:providers:"))) {
           providers.set(r.name, new (cls(r.type))(r.name, r.inputs));
         }

@@ -37,10 +37,18 @@ export function route53Writer(fleet: FleetLayout, provider: pulumi.ProviderResou
       if (!latency) throw new Error(`no Route 53 latency region for ${region.cloud} ${region.region}`);
       // set identifier = region name: adding a region adds a member and never replaces the others.
       const common = { zoneId, name: fleet.serviceHost, type: "A", setIdentifier: region.name, latencyRoutingPolicies: [{ region: latency }] };
-      new aws.route53.Record(`${region.resourceName}-service`, target.kind === "alias"
-        ? { ...common, aliases: [{ name: target.dnsName, zoneId: target.zoneId, evaluateTargetHealth: true }] }
-        : { ...common, ttl: 60, records: [target.ip] },
-      { parent, provider });
+      if (target.kind === "alias") {
+        new aws.route53.Record(`${region.resourceName}-service`, { ...common, aliases: [{ name: target.dnsName, zoneId: target.zoneId, evaluateTargetHealth: true }] }, { parent, provider });
+        return;
+      }
+      // A static address (GCP forwarding rule): Route 53 checks it itself. The readiness port is not public,
+      // so this is a TCP check of 8935: it drops a region whose load balancer or orchestrators are down
+      // (not one whose orchestrators merely lack workers — the regional load balancer handles that).
+      const hc = new aws.route53.HealthCheck(`${region.resourceName}-service`, {
+        type: "TCP", ipAddress: target.ip, port: 8935, requestInterval: 30, failureThreshold: 3,
+        tags: { Name: `${region.resourceName}-service`, "livepeer-fleet:region": region.name },
+      }, { parent, provider });
+      new aws.route53.Record(`${region.resourceName}-service`, { ...common, ttl: 60, records: [target.ip], healthCheckId: hc.id }, { parent, provider });
     },
     finish() {},
   };

@@ -38,17 +38,30 @@ function chainFlags(spec: FleetSpec, walletAddress: string): string[] {
 
 const common = (spec: FleetSpec) => ["-monitor", "-v", String(spec.logVerbosity)];
 
+/** go-livepeer's -pricePerGateway JSON (`{"gateways":[{ethaddress, priceperunit, currency?, pixelsperunit}]}`). */
+export function pricePerGatewayJson(p: FleetSpec["pricing"]): string | undefined {
+  if (!p.pricePerGateway || p.pricePerGateway.length === 0) return undefined;
+  // Amounts are inserted as JSON number literals from their decimal text: no float rounding of wei.
+  const items = p.pricePerGateway.map((g) =>
+    `{"ethaddress":${JSON.stringify(g.address)},"priceperunit":${g.pricePerUnit}${g.currency ? `,"currency":${JSON.stringify(g.currency)}` : ""},"pixelsperunit":${g.pixelsPerUnit ?? p.pixelsPerUnit}}`,
+  );
+  return `{"gateways":[${items.join(",")}]}`;
+}
+
 export interface OrchestratorArgvInput {
   walletAddress: string;
   /** Public host:port this O advertises (its own hostname, not the load balancer's). */
   serviceAddr: string;
   /** host:port of the fleet's redeemer, if it has one. */
   redeemerAddr?: string;
+  /** The region's effective pricing. */
+  pricing: FleetSpec["pricing"];
 }
 
 /** A standalone workload O: remote workers set its capacity; never a reward caller. */
 export function orchestratorArgv(spec: FleetSpec, o: OrchestratorArgvInput): string[] {
-  const p = spec.pricing;
+  const p = o.pricing;
+  const perGateway = pricePerGatewayJson(p);
   return [
     "-orchestrator",
     ...chainFlags(spec, o.walletAddress),
@@ -65,6 +78,7 @@ export function orchestratorArgv(spec: FleetSpec, o: OrchestratorArgvInput): str
     `-autoAdjustPrice=${p.autoAdjustPrice}`,
     ...(p.ticketEV !== undefined ? ["-ticketEV", p.ticketEV] : []),
     ...(p.maxFaceValue !== undefined ? ["-maxFaceValue", p.maxFaceValue] : []),
+    ...(perGateway ? ["-pricePerGateway", perGateway] : []),
     ...common(spec),
   ];
 }

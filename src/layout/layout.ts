@@ -5,7 +5,7 @@
 import { CHAIN_IDS, PATHS, PORTS, BootSpec, ContainerUnit, FleetLayout, PinnedNodeLayout, RegionLayout, SecretEntry, SecretNeed, WorkerGroupLayout, DnsRecordLayout } from "./types";
 import { orchestratorArgv, redeemerArgv, rewardArgv, transcoderArgv, SECRET_FILES } from "./argv";
 import type { Fleet, FleetSpec, RegionSpec } from "../spec/validate";
-import { nodePrivateIp, regionZones, serviceHost } from "../spec/validate";
+import { effectivePricing, nodePrivateIp, regionZones, serviceHost } from "../spec/validate";
 import { managedSubnets, zoneIndex } from "../spec/net";
 import { names } from "../naming";
 import { DEFAULT_MACHINE_TYPES, gcpAcceleratorType } from "../spec/clouds";
@@ -131,6 +131,10 @@ interface RedeemerPlacement {
 export function fleetWarnings(spec: FleetSpec): string[] {
   const out: string[] = [];
   for (const r of spec.regions) {
+    const p = effectivePricing(spec, r);
+    if (p.pricePerUnit && /[A-Za-z]/.test(p.pricePerUnit) && BigInt(p.pixelsPerUnit) < 1_000_000_000n) {
+      out.push(`region ${r.name} prices ${p.pricePerUnit} per ${p.pixelsPerUnit} pixel(s): currency prices are usually quoted per 10^12 pixels (pixelsPerUnit 1000000000000); check the amount`);
+    }
     if (r.workers.length === 0) {
       out.push(`region ${r.name} has no worker pools: its orchestrators count as ready (load balancer, DNS) only while workers you run elsewhere are attached with the orchestrator secret`);
     }
@@ -166,7 +170,7 @@ function regionLayout(spec: FleetSpec, r: RegionSpec, zone: string, rdm: Redeeme
 
   const orchestrators: PinnedNodeLayout[] = r.orchestrators.map((o) => {
     const hostname = `${o.hostname ?? o.name}.${zone}`;
-    const argv = orchestratorArgv(spec, { walletAddress: o.address, serviceAddr: `${hostname}:${PORTS.service}`, redeemerAddr });
+    const argv = orchestratorArgv(spec, { walletAddress: o.address, serviceAddr: `${hostname}:${PORTS.service}`, redeemerAddr, pricing: effectivePricing(spec, r) });
     return {
       name: o.name,
       role: "orchestrator",

@@ -40,9 +40,36 @@ export const Pricing = z
     ticketEV: priceString.optional(),
     /** -maxFaceValue in wei. Omitted → go-livepeer default. */
     maxFaceValue: priceString.optional(),
+    /** -pricePerGateway: prices for named gateways (rendered as go-livepeer's JSON list). */
+    pricePerGateway: z.array(z.lazy(() => GatewayPrice)).optional(),
   })
   .strict();
 export type Pricing = z.infer<typeof Pricing>;
+
+export const GatewayPrice = z
+  .object({
+    /** The gateway's Ethereum address (checksummed). */
+    address: z.string(),
+    /** A decimal amount: wei, or `currency` units when a currency is given. */
+    pricePerUnit: priceString,
+    /** Pixels the price buys (integer > 0). Default: the pricing's pixelsPerUnit. */
+    pixelsPerUnit: z.union([z.string(), z.number()]).transform((v) => String(v)).optional(),
+    /** e.g. `USD` (needs the price feed); omitted → wei. */
+    currency: z.string().optional(),
+  })
+  .strict();
+
+/** A region's pricing: any field set here replaces the fleet's for that region's orchestrators. */
+export const RegionPricing = z
+  .object({
+    pricePerUnit: priceString.optional(),
+    pixelsPerUnit: z.union([z.string(), z.number()]).transform((v) => String(v)).optional(),
+    autoAdjustPrice: z.boolean().optional(),
+    ticketEV: priceString.optional(),
+    maxFaceValue: priceString.optional(),
+    pricePerGateway: z.array(GatewayPrice).optional(),
+  })
+  .strict();
 
 export const Images = z
   .object({
@@ -183,6 +210,8 @@ const regionCommon = {
   workers: z.array(WorkerPool).default([]),
   /** Seconds the load balancer waits before it forgets a deregistered O (discovery only). Default 30. */
   deregistrationDelaySeconds: z.number().int().min(0).max(3600).default(30),
+  /** Pricing for this region's orchestrators; unset fields come from the fleet's `pricing`. */
+  pricing: RegionPricing.optional(),
 };
 
 export const AwsRegion = z

@@ -12,6 +12,7 @@ import { inspectKeystore, KeystoreInfo } from "./keystore";
 import { REDACTED, SecretValue } from "./secret";
 import { checkFleetName, checkStem, join } from "../naming";
 import { cidrContains, parseCidr, parseIpv4, managedSubnets, zoneIndex, defaultNodeIp } from "./net";
+import { latencyRegion } from "../dns/latency";
 import { checkRegionName, checkMachineImage, checkMachineType, checkGcpProject, checkGcpGpu, isZoneOf, zoneExample, GCP_RESERVED, AWS_RESERVED } from "./clouds";
 
 export type FleetSpec = ParsedFleetSpec;
@@ -110,17 +111,7 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
   }
 
   // ---- pricing ----------------------------------------------------------------------------------
-  const p = spec.pricing;
-  if (p.pricePerUnit === undefined) {
-    add("pricing.pricePerUnit", undefined, "is required for an on-chain orchestrator (go-livepeer panics without it); give wei (e.g. `1200`) or a currency amount (e.g. `0.50USD`)");
-  } else if (!WEI.test(p.pricePerUnit) && !CURRENCY_PRICE.test(p.pricePerUnit)) {
-    add("pricing.pricePerUnit", p.pricePerUnit, "must be a non-negative integer wei amount (e.g. `1200`) or a currency amount (e.g. `0.50USD`)");
-  }
-  if (!/^[1-9]\d*$/.test(p.pixelsPerUnit)) add("pricing.pixelsPerUnit", p.pixelsPerUnit, "must be an integer > 0");
-  for (const k of ["ticketEV", "maxFaceValue"] as const) {
-    const v = p[k];
-    if (v !== undefined && !WEI.test(v)) add(`pricing.${k}`, v, "must be a non-negative integer wei amount");
-  }
+  checkPricing(spec.pricing, "pricing", add);
 
   // ---- secrets that can be checked --------------------------------------------------------------
   if (spec.rpcUrls.length === 0) add("rpcUrls", [], "needs at least one Arbitrum JSON-RPC URL (secure values; two or more give failover)");
@@ -201,6 +192,10 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
     }
     if (r.workers.length > 0 && r.machineImages.gpu === undefined) {
       add(`${rp}.machineImages.gpu`, undefined, "is required when the region has worker pools (an image with the NVIDIA driver and container toolkit)");
+    }
+    if (r.pricing) checkPricing(effectivePricing(spec, r), `${rp}.pricing`, add, r.pricing);
+    if (spec.dns.provider === "route53" && latencyRegion(r.cloud, r.region) === undefined && !checkRegionName(r.cloud, r.region)) {
+      add(`${rp}.region`, r.region, "has no Route 53 latency region mapped (src/dns/latency.ts); use a mapped GCP region or Cloud DNS");
     }
     if (r.cloud === "gcp") {
       const msg = checkGcpProject(r.project);
@@ -394,6 +389,40 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
 
   if (issues.length > 0) throw new FleetConfigError(dedupe(issues));
   return { spec, keystores };
+}
+
+/** A region's effective pricing: the fleet's, with the region's own fields on top. */
+export function effectivePricing(spec: FleetSpec, r: RegionSpec): FleetSpec["pricing"] {
+  const own = Object.fromEntries(Object.entries(r.pricing ?? {}).filter(([, v]) => v !== undefined));
+  return { ...spec.pricing, ...own };
+}
+
+function checkPricing(p: FleetSpec["pricing"], at: string, add: (p: string, v: unknown, m: string) => void, only?: object): void {
+  // For a region override, report only the fields the region sets (the rest were checked at fleet level).
+  const mine = (k: string) => !only || k in only;
+  if (p.pricePerUnit === undefined) {
+    if (mine("pricePerUnit")) add(`${at}.pricePerUnit`, undefined, "is required for an on-chain orchestrator (go-livepeer panics without it); give wei (e.g. `1200`) or a currency amount (e.g. `0.50USD`)");
+  } else if (mine("pricePerUnit") && !WEI.test(p.pricePerUnit) && !CURRENCY_PRICE.test(p.pricePerUnit)) {
+    add(`${at}.pricePerUnit`, p.pricePerUnit, "must be a non-negative integer wei amount (e.g. `1200`) or a currency amount (e.g. `0.50USD`)");
+  }
+  if (mine("pixelsPerUnit") && !/^[1-9]\d*$/.test(p.pixelsPerUnit)) add(`${at}.pixelsPerUnit`, p.pixelsPerUnit, "must be an integer > 0");
+  for (const k of ["ticketEV", "maxFaceValue"] as const) {
+    const v = p[k];
+    if (mine(k) && v !== undefined && !WEI.test(v)) add(`${at}.${k}`, v, "must be a non-negative integer wei amount");
+  }
+  if (mine("pricePerGateway")) {
+    const seen = new Set<string>();
+    (p.pricePerGateway ?? []).forEach((g, i) => {
+      const gp = `${at}.pricePerGateway[${i}]`;
+      checkAddress(g.address, `${gp}.address`, add);
+      if (seen.has(g.address.toLowerCase())) add(`${gp}.address`, g.address, "is listed twice");
+      seen.add(g.address.toLowerCase());
+      if (!/^\d+(\.\d+)?$/.test(g.pricePerUnit)) add(`${gp}.pricePerUnit`, g.pricePerUnit, "must be a non-negative decimal amount (wei, or units of `currency`)");
+      else if (!g.currency && !WEI.test(g.pricePerUnit)) add(`${gp}.pricePerUnit`, g.pricePerUnit, "must be an integer wei amount (or set `currency`)");
+      if (g.pixelsPerUnit !== undefined && !/^[1-9]\d*$/.test(g.pixelsPerUnit)) add(`${gp}.pixelsPerUnit`, g.pixelsPerUnit, "must be an integer > 0");
+      if (g.currency !== undefined && !/^[A-Z]{3}$/.test(g.currency)) add(`${gp}.currency`, g.currency, "must be a currency code like `USD`");
+    });
+  }
 }
 
 /** Checks that need no other field, run on a raw spec that failed its structural check. */

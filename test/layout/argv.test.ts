@@ -243,3 +243,42 @@ describe("helpers", () => {
     [["-x", "$HOME"], '-x "$HOME"'],
   ])("formatArgv(%j)", (argv, s) => expect(formatArgv(argv)).toBe(s));
 });
+
+describe("per-region pricing and per-gateway prices", () => {
+  const flagOf = (argv: string[], f: string) => (argv.includes(f) ? argv[argv.indexOf(f) + 1] : undefined);
+  test("a region's pricing overrides the fleet's field by field; other regions keep the fleet's", () => {
+    const raw = referenceRaw();
+    raw.regions.push(euRegion());
+    raw.regions[1].pricing = { pricePerUnit: "900", ticketEV: "9000000000" };
+    const l = buildLayout(load(raw));
+    const [us, eu] = [l.regions[0].orchestrators[0].argv, l.regions[1].orchestrators[0].argv];
+    expect([flagOf(us, "-pricePerUnit"), flagOf(us, "-ticketEV"), flagOf(us, "-pixelsPerUnit")]).toEqual(["1200", undefined, "1"]);
+    expect([flagOf(eu, "-pricePerUnit"), flagOf(eu, "-ticketEV"), flagOf(eu, "-pixelsPerUnit")]).toEqual(["900", "9000000000", "1"]);
+  });
+
+  test("pricePerGateway renders go-livepeer's JSON list, amounts kept exactly", () => {
+    const raw = referenceRaw();
+    raw.pricing.pricePerGateway = [
+      { address: "0xAaF4E2a833b0908bde1F08F300061f555EE1D0Ce", pricePerUnit: "0.3", currency: "USD", pixelsPerUnit: "1000000000000" },
+      { address: "0x70d9C47AB12B8A6F0AAF79D68d3f9B0591F2151b", pricePerUnit: "123456789012345678901" },
+    ];
+    const argv = buildLayout(load(raw)).regions[0].orchestrators[0].argv;
+    expect(flagOf(argv, "-pricePerGateway")).toBe(
+      '{"gateways":[{"ethaddress":"0xAaF4E2a833b0908bde1F08F300061f555EE1D0Ce","priceperunit":0.3,"currency":"USD","pixelsperunit":1000000000000},' +
+        '{"ethaddress":"0x70d9C47AB12B8A6F0AAF79D68d3f9B0591F2151b","priceperunit":123456789012345678901,"pixelsperunit":1}]}',
+    );
+    expect(JSON.parse(flagOf(argv, "-pricePerGateway")!).gateways).toHaveLength(2);
+  });
+
+  test.each([
+    ["a bad gateway address", (r: any) => (r.pricing.pricePerGateway = [{ address: "0x123", pricePerUnit: "1" }]), "pricing.pricePerGateway[0].address"],
+    ["a wei price with decimals", (r: any) => (r.pricing.pricePerGateway = [{ address: "0xAaF4E2a833b0908bde1F08F300061f555EE1D0Ce", pricePerUnit: "1.5" }]), "pricing.pricePerGateway[0].pricePerUnit"],
+    ["a lowercase currency", (r: any) => (r.pricing.pricePerGateway = [{ address: "0xAaF4E2a833b0908bde1F08F300061f555EE1D0Ce", pricePerUnit: "1.5", currency: "usd" }]), "pricing.pricePerGateway[0].currency"],
+    ["a region price that is not a price", (r: any) => (r.regions[0].pricing = { pricePerUnit: "cheap" }), "regions[0].pricing.pricePerUnit"],
+  ])("refused: %s", (_n, m, path) => {
+    const raw = referenceRaw();
+    m(raw);
+    expect(() => load(raw)).toThrow();
+    try { load(raw); } catch (e: any) { expect(e.issues.map((i: any) => i.path)).toEqual([path]); }
+  });
+});

@@ -85,7 +85,8 @@ describe("pricing", () => {
     ["pixelsPerUnit 0", (r) => (r.pricing.pixelsPerUnit = 0), [["pricing.pixelsPerUnit", /integer > 0/]]],
     ["ticketEV in gwei text", (r) => (r.pricing.ticketEV = "8gwei"), [["pricing.ticketEV", /integer wei amount/]]],
     ["maxFaceValue negative", (r) => (r.pricing.maxFaceValue = "-1"), [["pricing.maxFaceValue", /integer wei amount/]]],
-    ["an unknown pricing field", (r) => (r.pricing.pricePerGateway = "x"), [["pricing.pricePerGateway", /unknown field/]]],
+    ["an unknown pricing field", (r) => (r.pricing.pricePerGatway = "x"), [["pricing.pricePerGatway", /unknown field/]]],
+    ["pricePerGateway not a list", (r) => (r.pricing.pricePerGateway = "x"), [["pricing.pricePerGateway", /expected array/]]],
   ])("refused: %s", (_n, m, expected) => void expectIssues(mutated(m), expected));
 
   test("defaults: pixelsPerUnit 1, autoAdjustPrice true", () => {
