@@ -88,8 +88,13 @@ export class OrchestratorFleet extends pulumi.ComponentResource {
     }
     let dns: DnsWriter;
     if (layout.dns.provider === "route53") {
-      const firstAws = layout.regions.find((r) => r.cloud === "aws");
-      const p = args.dnsProvider ?? (firstAws ? providers[firstAws.name] : new aws.Provider(`${name}-dns`, { region: layout.dns.awsRegion as aws.Region, defaultTags: { tags: fleetTag } }, { parent: this }));
+      // A provider of its own: region order or membership never moves the records to another provider.
+      const d = layout.dns;
+      const p = args.dnsProvider ?? new aws.Provider(`${name}-dns`, {
+        region: (d.awsRegion ?? "us-east-1") as aws.Region,
+        defaultTags: { tags: fleetTag },
+        ...(d.assumeRoleArn ? { assumeRoles: [{ roleArn: d.assumeRoleArn, sessionName: `livepeer-fleet-${spec.name}-dns` }] } : {}),
+      }, { parent: this });
       dns = route53Writer(layout, p);
     } else {
       const p = args.dnsProvider ?? new gcp.Provider(`${name}-dns`, { project: layout.dns.project }, { parent: this });

@@ -15,3 +15,4 @@ export { WorkerGroup } from "./aws/workerGroup";
 export { LoadBalancer } from "./aws/loadBalancer";
 export { runPlan, Plan, PlannedResource } from "./plan/engine";
 export { planFile, planSpec } from "./cli/plan";
+export * as gcp from "./gcp";

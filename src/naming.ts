@@ -24,7 +24,12 @@ export const NAME_LIMITS = {
   /** GCP service account ids: 6–30 characters. */
   gcpServiceAccountMax: 30,
   gcpServiceAccountMin: 6,
+  /** GCE base instance names: instances get `-xxxx` appended and must stay within 63. */
+  gcpBaseInstanceName: 58,
 } as const;
+
+/** A valid GCP resource name (also network tags, disk device names): ≤ 63, lowercase. */
+export const GCP_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** The longest logical-name stem (fleet + region + node + pool) any resource needs, for validation. */
 export const LONGEST_STEM_SUFFIX = "-instance-profile".length;
@@ -82,3 +87,23 @@ export function checkFleetName(fleet: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * GCP physical names (≤ 63, lowercase `[a-z]([-a-z0-9]*[a-z0-9])?`): the parts joined with `-`, cut with a
+ * hash of the full name when longer. Fleet, region, node and pool names are already lowercase.
+ */
+export const gcpNames = {
+  /** Any GCP resource name. */
+  resource: (...parts: string[]) => fit(join(...parts).toLowerCase(), NAME_LIMITS.gcpResource),
+  /** A managed instance group's base instance name (GCE appends `-xxxx`). */
+  baseInstanceName: (...parts: string[]) => fit(join(...parts).toLowerCase(), NAME_LIMITS.gcpBaseInstanceName),
+  /** A Secret Manager secret id (≤ 255, letters, digits, `-`, `_`). */
+  secretId: (...parts: string[]) => fit(join(...parts), 255),
+  /** A GCP label value: ≤ 63 lowercase letters, digits, `_` or `-` (other characters become `_`). */
+  labelValue: (v: string) => fit(v.toLowerCase().replace(/[^a-z0-9_-]/g, "_"), 63),
+  /** A GCP label key: as a value, but starting with a letter. */
+  labelKey: (k: string) => {
+    const v = k.toLowerCase().replace(/[^a-z0-9_-]/g, "_");
+    return fit(/^[a-z]/.test(v) ? v : `k_${v}`, 63);
+  },
+};

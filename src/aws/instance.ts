@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { ec2AssumeRolePolicy, nodePolicy, NodePolicyInput, SSM_CORE_POLICY_ARN } from "./policies";
+import { ec2AssumeRolePolicy, nodePolicy, NodePolicyInput, ssmSessionPolicy } from "./policies";
 
 export interface IdentityArgs {
   region: string;
@@ -42,7 +42,7 @@ export function nodeIdentity(name: string, parent: pulumi.Resource, args: Identi
       return JSON.stringify(nodePolicy(input));
     });
   new aws.iam.RolePolicy(name, { role: role.id, policy }, child);
-  new aws.iam.RolePolicyAttachment(`${name}-ssm`, { role: role.name, policyArn: SSM_CORE_POLICY_ARN }, child);
+  new aws.iam.RolePolicy(`${name}-ssm`, { role: role.id, policy: JSON.stringify(ssmSessionPolicy()) }, child);
   return new aws.iam.InstanceProfile(name, { role: role.name, tags: args.tags }, child);
 }
 

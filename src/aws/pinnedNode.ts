@@ -81,7 +81,8 @@ export class PinnedNode extends pulumi.ComponentResource {
 
     const dependsOn: pulumi.Resource[] = [];
     if (node.publicHostname) {
-      const eip = new aws.ec2.Eip(name, { domain: "vpc", tags: { ...tags, Name: name } }, child);
+      // The node's public identity (its hostname resolves to it): released only by hand.
+      const eip = new aws.ec2.Eip(name, { domain: "vpc", tags: { ...tags, Name: name } }, { ...child, retainOnDelete: true });
       dependsOn.push(new aws.ec2.EipAssociation(name, { allocationId: eip.allocationId, networkInterfaceId: eni.id, privateIpAddress: eni.privateIp }, child));
       this.publicIp = eip.publicIp;
       this.hostname = node.publicHostname;
@@ -93,9 +94,11 @@ export class PinnedNode extends pulumi.ComponentResource {
 
     let volumeId: pulumi.Output<string> | undefined;
     if (node.dataVolumeGb) {
+      // The redeemer's ticket queue and the reward node's state: kept in the account if the resource is
+      // ever deleted (a spec edit that moves or removes the node), never destroyed with it.
       const vol = new aws.ebs.Volume(name, {
         availabilityZone: node.zone, size: node.dataVolumeGb, type: "gp3", encrypted: true, tags: { ...tags, Name: `${name}-data` },
-      }, child);
+      }, { ...child, retainOnDelete: true });
       volumeId = vol.id;
     }
 
@@ -127,7 +130,9 @@ export class PinnedNode extends pulumi.ComponentResource {
       instanceType: node.instanceType,
       instanceProfileArn: profile.arn,
       // The instance's own interface sits in the private subnet; it needs no inbound rule at all.
-      securityGroupIds: [args.instanceSecurityGroupId],
+      // Outbound connections (to the redeemer) leave by this interface, so an O's membership group must
+      // be on it too for "orchestrators only" rules to match.
+      securityGroupIds: [args.instanceSecurityGroupId, ...(node.role === "orchestrator" ? args.extraSecurityGroupIds ?? [] : [])],
       rootVolumeGb: node.rootVolumeGb,
       userData,
       tags: { ...tags, [instanceTag.key]: instanceTag.value },

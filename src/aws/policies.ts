@@ -70,5 +70,22 @@ export function nodePolicy(p: NodePolicyInput): PolicyDocument {
   return { Version: "2012-10-17", Statement: statements };
 }
 
-/** AWS-managed policy giving SSM Session Manager access (no SSH anywhere). */
-export const SSM_CORE_POLICY_ARN = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
+/**
+ * What the SSM agent needs for Session Manager (no SSH anywhere), and nothing else: unlike the managed
+ * AmazonSSMManagedInstanceCore it grants no ssm:GetParameter(s) on every parameter of the account.
+ */
+export function ssmSessionPolicy(): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "SsmAgentRegistration", Effect: "Allow", Action: ["ssm:UpdateInstanceInformation"], Resource: "*" },
+      {
+        Sid: "SessionManagerChannels",
+        Effect: "Allow",
+        Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+        Resource: "*",
+      },
+      { Sid: "SsmAgentMessages", Effect: "Allow", Action: ["ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage", "ec2messages:FailMessage", "ec2messages:GetEndpoint", "ec2messages:GetMessages", "ec2messages:SendReply"], Resource: "*" },
+    ],
+  };
+}

@@ -38,7 +38,8 @@ export class KeyVault extends pulumi.ComponentResource {
       // Auto-named (name + random suffix): a deleted secret's name stays reserved during its recovery window.
       const secret = new aws.secretsmanager.Secret(`${name}-${s.id}`, {
         kmsKeyId: key.arn,
-        description: `livepeer-fleet ${s.id}; read by ${s.readers.join(", ")}`,
+        // A fixed description: listing readers here would change it whenever nodes are added or reordered.
+        description: `livepeer-fleet ${s.id} (${s.source.kind})`,
         recoveryWindowInDays: args.recoveryWindowInDays ?? 7,
         tags: { ...args.tags, "livepeer-fleet:secret": s.id },
       }, child);

@@ -1,14 +1,16 @@
 /**
- * Boot scripts (EC2 user-data). Pure: a node's BootSpec + the ids of its cloud resources → one bash
- * script that cloud-init runs once, as root, at first boot. It installs scripts and systemd units that
- * do the real work at EVERY boot: attach the node's pinned network interface and data volume, fetch its
- * secrets into a fresh tmpfs (failing closed: go-livepeer uses a missing secret file's path as the
- * secret, livepeer.md §10), then run each container. No secret value is ever in the script, on a
- * command line or in a log; boot installs nothing from the internet except the pinned images.
+ * Boot scripts (EC2 user-data, GCE startup-script). Pure: a node's BootSpec + the ids of its cloud
+ * resources → one bash script that runs as root at first boot (cloud-init on AWS; on GCP the guest
+ * agent runs it at every boot and it exits early once installed). It installs scripts and systemd units
+ * that do the real work at EVERY boot: (AWS) attach the node's pinned network interface and data volume,
+ * (GCP) mount the stateful data disk the group keeps attached, fetch its secrets into a fresh tmpfs
+ * (failing closed: go-livepeer uses a missing secret file's path as the secret, livepeer.md §10), then
+ * run each container. No secret value is ever in the script, on a command line or in a log; boot
+ * installs nothing from the internet except the pinned images.
  */
 import { PATHS, BootSpec, ContainerUnit, SecretNeed } from "./types";
 
-export interface BootContext {
+export interface AwsBootContext {
   cloud: "aws";
   /** Cloud region, e.g. us-east-1 (for aws cli calls). */
   region: string;
@@ -20,6 +22,31 @@ export interface BootContext {
   dataVolumeId?: string;
 }
 
+export interface GcpBootContext {
+  cloud: "gcp";
+  /** secret id (SecretNeed.id) -> Secret Manager secret name `projects/<project>/secrets/<secret id>` (its latest version is read). */
+  secretLocators: Record<string, string>;
+  /**
+   * Redeemer/reward: device name of the stateful data disk the group attaches (no attach call: the
+   * stateful managed instance group keeps it, and the node's addresses, across recreation). Mounted from
+   * `/dev/disk/by-id/google-<name>` at PATHS.dataDir, formatted only if blank.
+   */
+  dataDiskDeviceName?: string;
+}
+
+export type BootContext = AwsBootContext | GcpBootContext;
+
+/** A Secret Manager secret name (the project may be an id or a number). */
+const GCP_SECRET_NAME = /^projects\/[a-z0-9][a-z0-9-]{4,28}[a-z0-9]\/secrets\/[A-Za-z0-9_-]{1,255}$/;
+/** A GCE disk device name (RFC 1035 label). */
+const GCP_DEVICE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** GCE's metadata server (the only way to an access token without gcloud). */
+export const GCE_METADATA = "http://metadata.google.internal/computeMetadata/v1";
+/** Secret Manager's REST endpoint (global secrets with user-managed replication use it too). */
+export const SECRET_MANAGER_API = "https://secretmanager.googleapis.com/v1";
+/** Where the GCP data disk appears (guest environment udev rules). */
+export const gcpDataDiskPath = (deviceName: string) => `/dev/disk/by-id/google-${deviceName}`;
+
 /** Where boot installs things on the host. */
 export const BOOT_PATHS = {
   secretsScript: "/usr/local/sbin/livepeer-fleet-secrets",
@@ -29,6 +56,8 @@ export const BOOT_PATHS = {
   units: "/etc/systemd/system",
   /** Touch this file (e.g. over SSM) to drain an orchestrator: its readiness check then fails. */
   drainingFile: `${PATHS.stateDir}/draining`,
+  /** GCP: written when the startup-script (run by the guest agent at every boot) has installed everything once. */
+  installedMarker: `${PATHS.stateDir}/boot-installed`,
 } as const;
 
 export const unitName = (name: string) => `livepeer-fleet-${name}.service`;
@@ -41,6 +70,8 @@ export const DATA_DEVICE = "/dev/sdf";
 const HEREDOC = "LPF_EOF";
 /** EC2 refuses user-data over 16 KB (raw, before base64). */
 export const USER_DATA_LIMIT = 16384;
+/** GCE refuses a metadata value over 256 KB. */
+export const STARTUP_SCRIPT_LIMIT = 262144;
 
 /** Quotes one word for bash (POSIX single quotes). Safe words stay bare for readability. */
 export function shellQuote(s: string): string {
@@ -77,15 +108,23 @@ function validate(node: { name: string; boot: BootSpec }, ctx: BootContext): voi
     }
     if (files.has(s.file)) fail(`two secrets share the file ${s.file}`);
     files.add(s.file);
-    if (!ctx.secretLocators[s.id]) fail(`no secret ARN given for secret ${s.id}`);
+    const locator = ctx.secretLocators[s.id];
+    if (!locator) fail(`no secret ${ctx.cloud === "aws" ? "ARN" : "name"} given for secret ${s.id}`);
+    if (ctx.cloud === "gcp" && !GCP_SECRET_NAME.test(locator)) fail(`secret ${s.id} has locator ${JSON.stringify(locator)}; accepted: projects/<project>/secrets/<secret id>`);
   }
   const ks = b.secrets.filter(isKeystoreNeed);
   if (ks.length > 1) fail(`the keystore directory must hold exactly one file, got ${ks.map((s) => s.file).join(", ")}`);
   if (b.keystoreAddress !== undefined && !/^[0-9a-f]{40}$/.test(normAddress(b.keystoreAddress))) fail(`keystoreAddress ${b.keystoreAddress} is not an address`);
   if (b.keystoreAddress !== undefined && ks.length === 0) fail("keystoreAddress is set but no keystore secret is fetched");
   if (ks.length === 1 && b.keystoreAddress === undefined) fail("a keystore is fetched but keystoreAddress is not set (a mismatched key would silently become a new account)");
-  if (b.dataVolume && !ctx.dataVolumeId) fail("the node needs a data volume but no dataVolumeId was given");
-  if (ctx.dataVolumeId && !b.dataVolume) fail(`dataVolumeId ${ctx.dataVolumeId} given for a node without a data volume`);
+  if (ctx.cloud === "aws") {
+    if (b.dataVolume && !ctx.dataVolumeId) fail("the node needs a data volume but no dataVolumeId was given");
+    if (ctx.dataVolumeId && !b.dataVolume) fail(`dataVolumeId ${ctx.dataVolumeId} given for a node without a data volume`);
+  } else {
+    if (b.dataVolume && !ctx.dataDiskDeviceName) fail("the node needs a data volume but no dataDiskDeviceName was given");
+    if (ctx.dataDiskDeviceName && !b.dataVolume) fail(`dataDiskDeviceName ${ctx.dataDiskDeviceName} given for a node without a data volume`);
+    if (ctx.dataDiskDeviceName && !GCP_DEVICE_NAME.test(ctx.dataDiskDeviceName)) fail(`dataDiskDeviceName ${JSON.stringify(ctx.dataDiskDeviceName)} is not a device name (lowercase letters, digits, '-')`);
+  }
   const names = new Set<string>();
   for (const c of b.containers) {
     if (!/^[a-z0-9][a-z0-9_.-]*$/.test(c.name) || RESERVED.has(c.name) || names.has(c.name)) fail(`bad or duplicate container name ${JSON.stringify(c.name)}`);
@@ -95,9 +134,10 @@ function validate(node: { name: string; boot: BootSpec }, ctx: BootContext): voi
 }
 
 /** Shared by the installed bash scripts: log lines go to the journal (stderr). */
-const LOG_LIB = String.raw`log() { printf '%s: %s\n' "$TAG" "$*" >&2; }
+const LOG_CORE = String.raw`log() { printf '%s: %s\n' "$TAG" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
-export AWS_PAGER=''
+`;
+const LOG_LIB = LOG_CORE + String.raw`export AWS_PAGER=''
 `;
 /** This instance's id via IMDSv2 (token first). */
 const IMDS_LIB = String.raw`instance_id() {
@@ -108,8 +148,8 @@ const IMDS_LIB = String.raw`instance_id() {
 IID=$(instance_id) || die "cannot read the instance id from IMDSv2"
 `;
 
-/** Secrets: fetch (every boot) and check (before every container start). Values go only from aws stdout into files. */
-const SECRETS_LIB = String.raw`KEYSTORE_PY='import json, re, sys
+/** Secrets: checks shared by every cloud (missing/empty/blank, keystore alone in its dir, its account). */
+const SECRETS_CHECK_LIB = String.raw`KEYSTORE_PY='import json, re, sys
 d = json.load(open(sys.argv[1]))
 if not isinstance(d.get("crypto", d.get("Crypto")), dict): sys.exit(3)
 a = re.sub("^0x", "", str(d.get("address", "")).lower())
@@ -127,7 +167,9 @@ check_keystore() { # id path expected-address (lowercase hex, no 0x)
   got=$(python3 -I -c "$KEYSTORE_PY" "$2" 2>/dev/null) || die "secret $1 is not an encrypted (V3) keystore JSON; refusing to start"
   [ "$got" = "$3" ] || die "secret $1 holds account 0x$got, not 0x$3; refusing to start (go-livepeer would silently create a new account)"
 }
-fetch_one() { # id arn relative-path [owner-uid]
+`;
+/** AWS: fetch one secret with the AWS CLI. Values go only from aws stdout into files. */
+const AWS_FETCH_LIB = String.raw`fetch_one() { # id arn relative-path [owner-uid]
   local out="$STAGE/$3" attempt
   mkdir -p "$(dirname "$out")"
   for attempt in 1 2 3 4 5 6; do
@@ -143,7 +185,45 @@ fetch_one() { # id arn relative-path [owner-uid]
   done
   die "could not fetch secret $1 ($2); refusing to start"
 }
-replace_entry() { rm -rf -- "$DIR/$1"; mv -- "$STAGE/$1" "$DIR/$1"; }
+`;
+const REPLACE_LIB = String.raw`replace_entry() { rm -rf -- "$DIR/$1"; mv -- "$STAGE/$1" "$DIR/$1"; }
+`;
+
+/** Secrets: fetch (every boot) and check (before every container start). Values go only from aws stdout into files. */
+const SECRETS_LIB = SECRETS_CHECK_LIB + AWS_FETCH_LIB + REPLACE_LIB;
+
+/**
+ * GCP: fetch one secret's latest version from Secret Manager's REST API with an access token from the
+ * metadata server (no gcloud). The token reaches curl on stdin (`-K -`, never argv); the payload is
+ * base64-decoded by python3 straight into the file. Values never reach a command line or a log.
+ */
+const GCP_FETCH_LIB = String.raw`TOKEN_PY='import json, re, sys
+t = json.load(sys.stdin).get("access_token", "")
+if not isinstance(t, str) or not re.fullmatch("[A-Za-z0-9._~+/=-]+", t): sys.exit(3)
+print(t)'
+PAYLOAD_PY='import base64, json, sys
+p = json.load(sys.stdin).get("payload") or {}
+sys.stdout.buffer.write(base64.b64decode(p.get("data", ""), validate=True))'
+access_token() {
+  curl -fsS --retry 5 --retry-connrefused --max-time 5 -H 'Metadata-Flavor: Google' "$METADATA/instance/service-accounts/default/token" | python3 -I -c "$TOKEN_PY" 2> /dev/null
+}
+fetch_one() { # id secret-name relative-path [owner-uid]
+  local out="$STAGE/$3" attempt token
+  mkdir -p "$(dirname "$out")"
+  for attempt in 1 2 3 4 5 6; do
+    if token=$(access_token) \
+      && printf 'header = "Authorization: Bearer %s"\n' "$token" | curl -fsS --max-time 20 -K - "$API/$2/versions/latest:access" | python3 -I -c "$PAYLOAD_PY" > "$out" 2> /dev/null; then
+      chmod 0600 "$out"
+      if [ "$#" -ge 4 ]; then chown "$4:$4" "$out"; fi
+      check_one "$1" "$out"
+      log "fetched secret $1"
+      return 0
+    fi
+    log "fetching secret $1 failed (attempt $attempt/6)"
+    sleep 5
+  done
+  die "could not fetch secret $1 ($2); refusing to start"
+}
 `;
 
 const SECRETS_MAIN = String.raw`mode=fetch; if [ "$#" -gt 0 ]; then mode=$1; fi
@@ -169,8 +249,10 @@ function secretsScript(boot: BootSpec, ctx: BootContext): string {
     "#!/bin/bash",
     "# livepeer-fleet: `fetch` this node's secrets into a fresh tmpfs (every boot), or `check` them (before",
     "# every container start). Fails closed; never prints a secret value.",
-    "set -euo pipefail", "umask 077", "TAG=livepeer-fleet-secrets", `REGION=${q(ctx.region)}`, `DIR=${q(PATHS.secretsDir)}`,
-    LOG_LIB + SECRETS_LIB + "check_all() {",
+    "set -euo pipefail", "umask 077", "TAG=livepeer-fleet-secrets",
+    ...(ctx.cloud === "aws" ? [`REGION=${q(ctx.region)}`] : [`METADATA=${q(GCE_METADATA)}`, `API=${q(SECRET_MANAGER_API)}`]),
+    `DIR=${q(PATHS.secretsDir)}`,
+    (ctx.cloud === "aws" ? LOG_LIB + SECRETS_LIB : LOG_CORE + SECRETS_CHECK_LIB + GCP_FETCH_LIB + REPLACE_LIB) + "check_all() {",
     '  mountpoint -q "$DIR" || die "$DIR is not mounted; refusing to start"',
     '  [ "$(findmnt -n -o FSTYPE "$DIR")" = tmpfs ] || die "$DIR is not a tmpfs; refusing to start"',
     ...boot.secrets.map((s) => `  check_one ${q(s.id)} "$DIR"/${q(s.file)}`),
@@ -222,11 +304,13 @@ done
 die "$RES (mac $mac) is attached but no interface came up with $ip"
 `;
 
-/** Attach the data volume; format it ONLY if blkid finds nothing at all on it; mount it at $MNT. */
-const DATA_VOLUME_BODY = String.raw`describe() { aws ec2 describe-volumes --region "$REGION" --volume-ids "$RES" --query 'Volumes[0].[Attachments[0].InstanceId,Attachments[0].State,State]' --output text; }
+/** AWS: attach the data volume to this instance (then DATA_MOUNT_BODY). */
+const DATA_VOLUME_ATTACH = String.raw`describe() { aws ec2 describe-volumes --region "$REGION" --volume-ids "$RES" --query 'Volumes[0].[Attachments[0].InstanceId,Attachments[0].State,State]' --output text; }
 do_attach() { aws ec2 attach-volume --region "$REGION" --volume-id "$RES" --instance-id "$IID" --device "$DEVICE"; }
 attach_loop
-for attempt in $(seq 1 60); do [ -b "$DEV" ] && break; sleep 2; done
+`;
+/** Wait for $DEV; format it ONLY if blkid finds nothing at all on it; mount it at $MNT. */
+const DATA_MOUNT_BODY = String.raw`for attempt in $(seq 1 60); do [ -b "$DEV" ] && break; sleep 2; done
 [ -b "$DEV" ] || die "$RES is attached but $DEV did not appear"
 udevadm settle || true
 if mountpoint -q "$MNT"; then
@@ -247,6 +331,8 @@ mount -t "$fstype" -o noatime,nodev,nosuid "$DEV" "$MNT"
 chmod 0700 "$MNT"
 log "$RES ($fstype) mounted at $MNT"
 `;
+/** AWS: attach the data volume; format it ONLY if blkid finds nothing at all on it; mount it at $MNT. */
+const DATA_VOLUME_BODY = DATA_VOLUME_ATTACH + DATA_MOUNT_BODY;
 
 /** Nitro instances expose the EBS volume as NVMe; its by-id name carries the volume id without the dash. */
 const dataVolumeVars = (vol: string) => [
@@ -256,6 +342,12 @@ const dataVolumeVars = (vol: string) => [
 ];
 const attachScript = (tag: string, res: string, region: string, vars: string[], body: string) =>
   ["#!/bin/bash", "set -euo pipefail", `TAG=${tag}`, `REGION=${shellQuote(region)}`, `RES=${shellQuote(res)}`, ...vars, LOG_LIB + IMDS_LIB + ATTACH_LIB + body].join("\n");
+/** GCP: the stateful group keeps the data disk attached; only wait for it, format-if-blank and mount. */
+const gcpDataDiskScript = (deviceName: string) =>
+  [
+    "#!/bin/bash", "set -euo pipefail", "TAG=livepeer-fleet-data-volume", `RES=${shellQuote(deviceName)}`,
+    `DEV=${shellQuote(gcpDataDiskPath(deviceName))}`, `MNT=${shellQuote(PATHS.dataDir)}`, LOG_CORE + DATA_MOUNT_BODY,
+  ].join("\n");
 
 /** The readiness endpoint: GET /ready only; it never forwards anything from the CLI port (a wallet API). */
 export const READINESS_PY = String.raw`# livepeer-fleet readiness: GET /ready -> 200 if not draining and >= 1 worker attached, else 503. Other paths: 404.
@@ -383,14 +475,19 @@ export function bootPlan(node: { name: string; boot: BootSpec }, ctx: BootContex
     units.push(name);
   };
   const deps = [UNITS.secrets];
-  if (ctx.networkInterfaceId) {
+  if (ctx.cloud === "aws" && ctx.networkInterfaceId) {
     files.push({ path: BOOT_PATHS.networkInterfaceScript, mode: "0700", content: attachScript("livepeer-fleet-network-interface", ctx.networkInterfaceId, ctx.region, [], NETWORK_INTERFACE_BODY) });
     unit(UNITS.networkInterface, oneshotUnit("livepeer-fleet: attach the node's network interface", [BOOT_PATHS.networkInterfaceScript]));
     deps.push(UNITS.networkInterface);
   }
-  if (ctx.dataVolumeId) {
+  if (ctx.cloud === "aws" && ctx.dataVolumeId) {
     files.push({ path: BOOT_PATHS.dataVolumeScript, mode: "0700", content: attachScript("livepeer-fleet-data-volume", ctx.dataVolumeId, ctx.region, dataVolumeVars(ctx.dataVolumeId), DATA_VOLUME_BODY) });
     unit(UNITS.dataVolume, oneshotUnit(`livepeer-fleet: attach and mount the data volume at ${PATHS.dataDir}`, [BOOT_PATHS.dataVolumeScript]));
+    deps.push(UNITS.dataVolume);
+  }
+  if (ctx.cloud === "gcp" && ctx.dataDiskDeviceName) {
+    files.push({ path: BOOT_PATHS.dataVolumeScript, mode: "0700", content: gcpDataDiskScript(ctx.dataDiskDeviceName) });
+    unit(UNITS.dataVolume, oneshotUnit(`livepeer-fleet: mount the data disk at ${PATHS.dataDir}`, [BOOT_PATHS.dataVolumeScript]));
     deps.push(UNITS.dataVolume);
   }
   files.push({ path: BOOT_PATHS.secretsScript, mode: "0700", content: secretsScript(b, ctx) });
@@ -419,12 +516,16 @@ const PULL_LIB = String.raw`pull_image() {
   log "could not pull $1"; return 1
 }`;
 
-/** The EC2 user-data script for one node. Deterministic: the same input gives the same string. */
+/** The EC2 user-data / GCE startup-script for one node. Deterministic: the same input gives the same string. */
 export function renderBootScript(node: { name: string; boot: BootSpec }, ctx: BootContext): string {
   const { files, units } = bootPlan(node, ctx);
   const q = shellQuote;
   const images = [...new Set(node.boot.containers.map((c) => c.image))];
   const dataDirMode = node.boot.dataVolume ? [] : [`install -d -m 0700 ${q(PATHS.dataDir)}`];
+  const gcp = ctx.cloud === "gcp";
+  // The GCE guest agent runs the startup-script at every boot; systemd already starts the installed
+  // units then, so a later run stops here (a boot that failed before the end installs again).
+  const once = gcp ? [`if [ -e ${q(BOOT_PATHS.installedMarker)} ]; then log 'installed at an earlier boot; systemd starts the units'; exit 0; fi`] : [];
   const script = [
     "#!/bin/bash",
     `# livepeer-fleet boot for node ${node.name.replace(/[^A-Za-z0-9_.-]/g, "?")} (generated; holds no secrets: they are fetched at every boot).`,
@@ -433,6 +534,7 @@ export function renderBootScript(node: { name: string; boot: BootSpec }, ctx: Bo
     "umask 022",
     `log() { printf 'livepeer-fleet-boot: %s\\n' "$*" >&2; logger -t livepeer-fleet-boot -- "$*" 2> /dev/null || true; }`,
     `trap 'rc=$?; log "FAILED (exit $rc) at line $LINENO; see journalctl -u livepeer-fleet-*"' ERR`,
+    ...once,
     `log ${q(`node ${node.name}: installing boot files`)}`,
     `install -d -m 0755 /usr/local/sbin /usr/local/lib/livepeer-fleet ${q(PATHS.stateDir)}`,
     ...dataDirMode,
@@ -443,10 +545,12 @@ export function renderBootScript(node: { name: string; boot: BootSpec }, ctx: Bo
     ...images.map((i) => `pull_image ${q(i)}`),
     `systemctl enable ${units.join(" ")}`,
     ...units.flatMap((u) => [`log ${q(`starting ${u}`)}`, `systemctl start ${u}`]),
+    ...(gcp ? [`touch ${q(BOOT_PATHS.installedMarker)}`] : []),
     `log ${q(`node ${node.name}: boot complete`)}`,
     "",
   ].join("\n");
   const bytes = new TextEncoder().encode(script).length;
-  if (bytes > USER_DATA_LIMIT) throw new Error(`boot script for node ${node.name} is ${bytes} bytes; EC2 user-data is limited to ${USER_DATA_LIMIT}`);
+  if (!gcp && bytes > USER_DATA_LIMIT) throw new Error(`boot script for node ${node.name} is ${bytes} bytes; EC2 user-data is limited to ${USER_DATA_LIMIT}`);
+  if (gcp && bytes > STARTUP_SCRIPT_LIMIT) throw new Error(`boot script for node ${node.name} is ${bytes} bytes; a GCE metadata value is limited to ${STARTUP_SCRIPT_LIMIT}`);
   return script;
 }

@@ -107,7 +107,7 @@ export function buildLayout(fleet: Fleet): FleetLayout {
     serviceUri: spec.serviceUri,
     serviceHost: serviceHost(spec),
     dns: spec.dns.provider === "route53"
-      ? { provider: "route53", zone, zoneId: spec.dns.zoneId, ttl: spec.dns.ttl, ...(spec.dns.awsRegion ? { awsRegion: spec.dns.awsRegion } : {}) }
+      ? { provider: "route53", zone, zoneId: spec.dns.zoneId, ttl: spec.dns.ttl, ...(spec.dns.awsRegion ? { awsRegion: spec.dns.awsRegion } : {}), ...(spec.dns.assumeRoleArn ? { assumeRoleArn: spec.dns.assumeRoleArn } : {}) }
       : { provider: "clouddns", zone, managedZone: spec.dns.managedZone, project: spec.dns.project, ttl: spec.dns.ttl },
     rewardMode: spec.reward.mode,
     regions,

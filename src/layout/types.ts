@@ -222,7 +222,7 @@ export interface FleetLayout {
   serviceUri: string;
   serviceHost: string;
   dns:
-    | { provider: "route53"; zone: string; zoneId: string; ttl: number; awsRegion?: string }
+    | { provider: "route53"; zone: string; zoneId: string; ttl: number; awsRegion?: string; assumeRoleArn?: string }
     | { provider: "clouddns"; zone: string; managedZone: string; project: string; ttl: number };
   rewardMode: "node" | "delegated" | "external";
   regions: RegionLayout[];

@@ -381,7 +381,9 @@ function gcpState(args: pulumi.runtime.MockResourceArgs, ctx: MockContext): { id
 
   if (module === "compute") {
     const base = kind.startsWith("region") ? kind.slice("region".length) : kind;
-    const collection = `${base.charAt(0).toLowerCase()}${base.slice(1)}s`;
+    const singular = `${base.charAt(0).toLowerCase()}${base.slice(1)}`;
+    // Compute collections are plural, `addresses` included.
+    const collection = singular.endsWith("s") ? `${singular}es` : `${singular}s`;
     const scoped = kind.startsWith("region") || (str(inputs, "region") !== undefined && !zone) || kind === "address" || kind === "forwardingRule" || kind === "subnetwork" || kind === "router";
     const scope = zone ? `zones/${zone}` : scoped ? `regions/${region}` : "global";
     id = `projects/${project}/${scope}/${collection}/${logicalName}`;

@@ -95,8 +95,10 @@ export const Dns = z.discriminatedUnion("provider", [
       ...dnsCommon,
       /** Route 53 hosted zone id of that zone (it must already exist). */
       zoneId: z.string(),
-      /** Region of the AWS provider used for Route 53 calls when no AWS region or dnsProvider is given. */
+      /** Region of the fleet's own Route 53 provider (Route 53 is global; default us-east-1). */
       awsRegion: z.string().optional(),
+      /** Role that provider assumes (the zone's account); default: your own credentials. */
+      assumeRoleArn: z.string().optional(),
     })
     .strict(),
   z

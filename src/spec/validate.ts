@@ -94,9 +94,8 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
     if (!/^Z[A-Z0-9]{1,32}$/.test(spec.dns.zoneId)) add("dns.zoneId", spec.dns.zoneId, "must be a Route 53 hosted zone id like `Z0123456789ABCDEFGHIJ`");
     const awsRegion = spec.dns.awsRegion;
     if (awsRegion !== undefined && checkRegionName("aws", awsRegion)) add("dns.awsRegion", awsRegion, checkRegionName("aws", awsRegion)!);
-    if (awsRegion === undefined && !spec.regions.some((r) => r.cloud === "aws")) {
-      add("dns.awsRegion", undefined, "is required with Route 53 when no region runs on AWS (the region of the AWS provider used for DNS calls)");
-    }
+    const role = spec.dns.assumeRoleArn;
+    if (role !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/.test(role)) add("dns.assumeRoleArn", role, "must be an IAM role ARN like `arn:aws:iam::111122223333:role/dns`");
   } else {
     if (!/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(spec.dns.managedZone)) add("dns.managedZone", spec.dns.managedZone, "must be a Cloud DNS managed zone name (lowercase letters, digits, '-')");
     const pm = checkGcpProject(spec.dns.project);
@@ -225,7 +224,17 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
     } else if (r.cloud === "aws" && "existing" in r.network) {
       const e = r.network.existing;
       if (!/^vpc-[0-9a-f]{8,17}$/.test(e.vpcId)) add(`${rp}.network.existing.vpcId`, e.vpcId, "must be a VPC id like `vpc-0123456789abcdef0`");
-      if (!parseCidr(e.cidr)) add(`${rp}.network.existing.cidr`, e.cidr, "must be an IPv4 CIDR like `10.0.0.0/16`");
+      const ec = parseCidr(e.cidr);
+      if (!ec || ec.prefix < 16 || ec.prefix > 28) add(`${rp}.network.existing.cidr`, e.cidr, "must be the VPC's IPv4 CIDR, /16–/28, like `10.0.0.0/16` (it is the source of in-VPC firewall rules)");
+      else if (!isPrivate(ec.base)) add(`${rp}.network.existing.cidr`, e.cidr, "must be a private range (10/8, 172.16/12 or 192.168/16): it opens the readiness port to that range");
+      const pubZones = Object.keys(e.publicSubnetIds).sort();
+      const privZones = Object.keys(e.privateSubnetIds).sort();
+      if (JSON.stringify(pubZones) !== JSON.stringify(privZones)) {
+        add(`${rp}.network.existing.privateSubnetIds`, e.privateSubnetIds, `must name the same zones as publicSubnetIds (${pubZones.join(", ")}): every zone needs a public and a private subnet`);
+      }
+      for (const z of pubZones) {
+        if (e.privateSubnetIds[z] !== undefined && e.privateSubnetIds[z] === e.publicSubnetIds[z]) add(`${rp}.network.existing.privateSubnetIds.${z}`, e.privateSubnetIds[z], "is the same subnet as the public one; give the private subnet (egress through NAT)");
+      }
       for (const kind of ["publicSubnetIds", "privateSubnetIds"] as const) {
         const entries = Object.entries(e[kind]);
         if (entries.length < 2) add(`${rp}.network.existing.${kind}`, e[kind], "needs subnets in at least 2 availability zones");
@@ -331,7 +340,7 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
       const stemMsg = checkStem(stem);
       if (stemMsg) add("redeemer.region", rd.region, stemMsg);
       claimStem(stem, "redeemer", "redeemer");
-      checkNodeIp(r, "redeemer", rd.zone, rd.privateIp, "private", "redeemer.privateIp", ipsByRegion.get(regionNames.get(r.name)!) ?? new Map(), add);
+      checkNodeIp(r, "redeemer", rd.zone, rd.privateIp, "public", "redeemer.privateIp", ipsByRegion.get(regionNames.get(r.name)!) ?? new Map(), add);
     }
     claimWallet(rd.address, "redeemer");
     readWallet(rd, "redeemer", "redeemer");

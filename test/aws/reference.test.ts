@@ -38,7 +38,9 @@ test("every custom resource is on a named provider, never the default one", () =
   const onDefault = custom.filter((r) => r.provider === "");
   expect(onDefault.map((r) => `${r.type}::${r.name}`)).toEqual([]);
   const providers = new Set(custom.map((r) => r.provider));
-  expect([...providers].sort()).toEqual(["ref-use1"]);
+  expect([...providers].sort()).toEqual(["ref-dns", "ref-use1"]);
+  // the DNS zone has a provider of its own: only Route 53 records use it
+  for (const r of custom.filter((x) => x.provider === "ref-dns")) expect(r.type).toMatch(/^aws:route53\//);
 });
 
 test("without orchSecret in the spec, a random one is generated on an explicit random provider and stays secret", async () => {
@@ -214,7 +216,7 @@ test("security groups: only 8935 is open to the internet, only on orchestrators;
 test("IAM: each node role reads only its own secrets; workers read only the orchestrator secret", () => {
   const arnOf = (id: string) => byKey(`aws:secretsmanager/secret:Secret::ref-use1-${id}`)!;
   expect(arnOf("o1-keystore")).toBeDefined();
-  const policies = ofType("aws:iam/rolePolicy:RolePolicy");
+  const policies = ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => !p.name.endsWith("-ssm"));
   const doc = (name: string) => JSON.parse(byKey(`aws:iam/rolePolicy:RolePolicy::${name}`)!.inputs.policy as string);
   const secretsRead = (name: string) =>
     (doc(name).Statement.find((s: any) => s.Sid === "ReadOwnSecrets")?.Resource ?? []).map((arn: string) => arn.replace(/^.*:secret:/, "").replace(/-[A-Za-z0-9]{6}$/, "")).sort();
@@ -230,10 +232,20 @@ test("IAM: each node role reads only its own secrets; workers read only the orch
   expect(o1.find((s: any) => s.Sid === "AttachInterfaceToOwnInstance").Condition.StringEquals).toEqual({ "aws:ResourceTag/livepeer-fleet:node-id": "ref-use1-o1" });
   expect(eniId).toBeDefined();
   expect(doc("ref-use1-t4-o1").Statement.map((s: any) => s.Sid).sort()).toEqual(["DecryptViaSecretsManager", "ReadOwnSecrets"]);
-  for (const p of policies) {
+  // Session Manager only: no ssm:GetParameter* (the managed AmazonSSMManagedInstanceCore would allow
+  // every parameter of the account), no managed policy attachments at all
+  const ssm = ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.endsWith("-ssm"));
+  expect(ssm).toHaveLength(6);
+  for (const p of ssm) {
+    const actions = JSON.parse(p.inputs.policy as string).Statement.flatMap((s: any) => s.Action);
+    expect(actions).toContain("ssm:UpdateInstanceInformation");
+    expect(actions.filter((a: string) => /^ssm:Get|^ssm:\*|^\*$/.test(a))).toEqual([]);
+  }
+  expect(ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")).toEqual([]);
+  for (const p of ofType("aws:iam/rolePolicy:RolePolicy")) {
     for (const s of JSON.parse(p.inputs.policy as string).Statement) {
       expect(s.Action).not.toContain("*");
-      if (s.Resource === "*") expect(s.Action.every((a: string) => a.startsWith("ec2:Describe"))).toBe(true);
+      if (s.Resource === "*") expect(s.Action.every((a: string) => /^(ec2:Describe|ssm:UpdateInstanceInformation$|ssmmessages:|ec2messages:)/.test(a))).toBe(true);
     }
   }
 });

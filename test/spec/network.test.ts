@@ -149,7 +149,7 @@ describe("privateIp: inside the right subnet, not colliding", () => {
   test.each<[string, M]>([
     ["o1 at an explicit address of its zone's public subnet", (r) => (r.regions[0].orchestrators[0].privateIp = "10.40.0.10")],
     ["o1 at the last usable address", (r) => (r.regions[0].orchestrators[0].privateIp = "10.40.0.254")],
-    ["the redeemer at an address of its zone's private subnet", (r) => (r.redeemer.privateIp = "10.40.47.254")],
+    ["the redeemer at an address of its zone's public subnet (where its persistent interface lives)", (r) => (r.redeemer.privateIp = "10.40.1.254")],
     ["two orchestrators of one zone, distinct derived addresses", (r) => r.regions[0].orchestrators.push(o3("us-east-1a"))],
   ])("accepted: %s", (_n, m) => expect(() => load(mutated(m))).not.toThrow());
 
@@ -161,7 +161,8 @@ describe("privateIp: inside the right subnet, not colliding", () => {
     ["o1 outside the VPC", (r) => (r.regions[0].orchestrators[0].privateIp = "192.168.0.10"), [[`${O1}.privateIp`, /public subnet/]]],
     ["o1 at a non-address", (r) => (r.regions[0].orchestrators[0].privateIp = "10.40.0"), [[`${O1}.privateIp`, /must be an IPv4 address/]]],
     ["o1 with a leading zero", (r) => (r.regions[0].orchestrators[0].privateIp = "10.40.0.010"), [[`${O1}.privateIp`, /must be an IPv4 address/]]],
-    ["the redeemer in a public subnet", (r) => (r.redeemer.privateIp = "10.40.1.10"), [["redeemer.privateIp", /usable address of us-east-1b's private subnet 10\.40\.32\.0\/20/]]],
+    ["the redeemer in a private subnet", (r) => (r.redeemer.privateIp = "10.40.47.254"), [["redeemer.privateIp", /usable address of us-east-1b's public subnet 10\.40\.1\.0\/24/]]],
+    ["the redeemer on an orchestrator's derived address", (r) => (r.redeemer.privateIp = "10.40.1.11"), [["redeemer.privateIp", /already used by regions\[0\]\.orchestrators\[1\]/]]],
     [
       "two orchestrators at one explicit address",
       (r) => {
@@ -236,7 +237,7 @@ describe("existing network", () => {
     [
       "a subnet keyed by another region's zone",
       both(existing({ publicSubnetIds: { "us-east-1a": "subnet-0aaaaaaaaaaaaaaa1", "us-east-1b": "subnet-0aaaaaaaaaaaaaaa2", "eu-west-1a": "subnet-0aaaaaaaaaaaaaaa3" } }), withIps),
-      [["regions[0].network.existing.publicSubnetIds.eu-west-1a", /keyed by an availability zone of us-east-1/]],
+      [["regions[0].network.existing.publicSubnetIds.eu-west-1a", /keyed by an availability zone of us-east-1/], ["regions[0].network.existing.privateSubnetIds", /must name the same zones as publicSubnetIds/]],
     ],
     [
       "a bad subnet id",
@@ -246,22 +247,22 @@ describe("existing network", () => {
     [
       "public subnets in one zone",
       both(existing({ publicSubnetIds: { "us-east-1a": "subnet-0aaaaaaaaaaaaaaa1" } }), withIps, (r) => (r.regions[0].orchestrators[1].zone = "us-east-1a"), (r) => (r.regions[0].orchestrators[1].privateIp = "10.0.0.11")),
-      [["regions[0].network.existing.publicSubnetIds", /at least 2 availability zones/]],
+      [["regions[0].network.existing.publicSubnetIds", /at least 2 availability zones/], ["regions[0].network.existing.privateSubnetIds", /must name the same zones as publicSubnetIds/]],
     ],
     [
       "the redeemer in a zone without a private subnet",
       both(existing({ privateSubnetIds: { "us-east-1a": "subnet-0bbbbbbbbbbbbbbb1", "us-east-1c": "subnet-0bbbbbbbbbbbbbbb3" } }), withIps),
-      [["redeemer.zone", /one of use1's zones with a private subnet: us-east-1a, us-east-1c/]],
+      [["redeemer.zone", /one of use1's zones with a private subnet: us-east-1a, us-east-1c/], ["regions[0].network.existing.privateSubnetIds", /must name the same zones as publicSubnetIds/]],
     ],
     [
       "the reward node in a zone without a private subnet",
       both(existing({ privateSubnetIds: { "us-east-1b": "subnet-0bbbbbbbbbbbbbbb2", "us-east-1c": "subnet-0bbbbbbbbbbbbbbb3" } }), withIps),
-      [["reward.zone", /with a private subnet: us-east-1b, us-east-1c/]],
+      [["reward.zone", /with a private subnet: us-east-1b, us-east-1c/], ["regions[0].network.existing.privateSubnetIds", /must name the same zones as publicSubnetIds/]],
     ],
     [
       "an orchestrator in a zone without a public subnet",
       both(existing({ publicSubnetIds: { "us-east-1a": "subnet-0aaaaaaaaaaaaaaa1", "us-east-1c": "subnet-0aaaaaaaaaaaaaaa3" } }), withIps),
-      [[`${O2}.zone`, /one of the region's zones: us-east-1a, us-east-1c/]],
+      [[`${O2}.zone`, /one of the region's zones: us-east-1a, us-east-1c/], ["regions[0].network.existing.privateSubnetIds", /must name the same zones as publicSubnetIds/]],
     ],
     ["managed and existing at once", (r) => (r.regions[0].network.existing = { vpcId: "vpc-0123456789abcdef0" }), [["regions[0].network.existing", /unknown field/]]],
   ])("refused: %s", (_n, m, expected) => void expectIssues(mutated(m), expected));
