@@ -79,11 +79,20 @@ export async function run(argv: string[], io: Io = { out: (s) => process.stdout.
 }
 
 export function main(argv: string[]): void {
+  // Fail unless the command finishes: if a plan's outputs never resolve (an apply that threw inside the
+  // SDK), the event loop drains without `run` settling, and that must not look like success.
+  process.exitCode = 3;
+  let settled = false;
+  process.once("beforeExit", () => {
+    if (!settled) process.stderr.write("livepeer-fleet: the command ended without finishing (an output never resolved; see errors above)\n");
+  });
   run(argv).then(
     (code) => {
+      settled = true;
       process.exitCode = code;
     },
     (e) => {
+      settled = true;
       process.stderr.write(`livepeer-fleet: ${e?.stack ?? e}\n`);
       process.exitCode = 3;
     },
