@@ -1,0 +1,156 @@
+/**
+ * Diffing two JSON plans (`plan --format json`): what a change adds, removes and changes, which changes
+ * replace a resource, and which of those disrupt the fleet. Pure. Mocks cannot know replacement, so the
+ * keys that force replacement come from the table below (the providers' ForceNew arguments, as documented
+ * for each resource type); a `pulumi preview --json` document gives the real replace steps instead.
+ */
+import type { Plan, PlannedResource } from "./engine";
+
+/**
+ * Input keys whose change replaces the resource, per type. `*` = any change replaces (immutable types).
+ * Types not listed are updated in place for every key (a template version, tags, sizes…).
+ */
+export const REPLACE_KEYS: Record<string, string[]> = {
+  "aws:ec2/vpc:Vpc": ["cidrBlock"],
+  "aws:ec2/subnet:Subnet": ["vpcId", "cidrBlock", "availabilityZone"],
+  "aws:ec2/eip:Eip": ["domain", "address", "publicIpv4Pool", "networkBorderGroup"],
+  "aws:ec2/networkInterface:NetworkInterface": ["subnetId", "privateIps", "privateIp"],
+  "aws:ec2/natGateway:NatGateway": ["allocationId", "subnetId"],
+  "aws:ebs/volume:Volume": ["availabilityZone", "encrypted", "kmsKeyId", "snapshotId"],
+  "aws:lb/loadBalancer:LoadBalancer": ["name", "namePrefix", "internal", "loadBalancerType"],
+  "aws:lb/targetGroup:TargetGroup": ["name", "namePrefix", "port", "protocol", "targetType", "vpcId"],
+  "aws:lb/targetGroupAttachment:TargetGroupAttachment": ["targetGroupArn", "targetId", "port"],
+  "aws:route53/record:Record": ["zoneId", "name", "type", "setIdentifier"],
+  "aws:autoscaling/group:Group": ["name", "namePrefix"],
+  "aws:secretsmanager/secret:Secret": ["name", "namePrefix"],
+  "aws:kms/key:Key": ["keyUsage", "customerMasterKeySpec", "multiRegion"],
+  "aws:iam/role:Role": ["name", "namePrefix"],
+  "aws:ec2/securityGroup:SecurityGroup": ["name", "namePrefix", "vpcId", "description"],
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ["securityGroupId"],
+  "gcp:compute/address:Address": ["name", "address", "addressType", "region", "subnetwork", "networkTier", "purpose"],
+  "gcp:compute/disk:Disk": ["name", "zone", "type", "image", "snapshot"],
+  "gcp:compute/instanceTemplate:InstanceTemplate": ["*"],
+  "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate": ["*"],
+  "gcp:compute/instanceGroupManager:InstanceGroupManager": ["name", "zone", "baseInstanceName"],
+  "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager": ["name", "region", "baseInstanceName"],
+  "gcp:compute/forwardingRule:ForwardingRule": ["name", "region", "ipAddress", "ipProtocol", "ports", "portRange", "loadBalancingScheme", "backendService"],
+  "gcp:compute/regionBackendService:RegionBackendService": ["name", "region", "loadBalancingScheme", "protocol"],
+  "gcp:dns/recordSet:RecordSet": ["name", "type", "managedZone"],
+  "gcp:kms/keyRing:KeyRing": ["*"],
+  "gcp:kms/cryptoKey:CryptoKey": ["name", "keyRing", "purpose"],
+  "gcp:secretmanager/secret:Secret": ["secretId", "replication"],
+  "gcp:serviceaccount/account:Account": ["accountId"],
+};
+
+export type ChangeKind = "add" | "remove" | "update" | "replace";
+
+export interface ResourceChange {
+  key: string;
+  type: string;
+  name: string;
+  kind: ChangeKind;
+  /** Top-level input keys that differ (update/replace). */
+  changedKeys: string[];
+  /** Why this change disrupts the fleet (sessions dropped, address or data lost), if it does. */
+  disruption?: string;
+}
+
+export interface PlanDiff {
+  changes: ResourceChange[];
+  disruptive: ResourceChange[];
+}
+
+const keyOf = (r: { type: string; name: string }) => `${r.type}::${r.name}`;
+
+/** Why replacing or removing this resource disrupts the fleet, or undefined when it does not. */
+export function disruptionOf(r: PlannedResource, all: Map<string, PlannedResource>): string | undefined {
+  const parentType = r.parent ? all.get(r.parent)?.type ?? r.parent.split("::")[0] : "";
+  const parentName = r.parent ? r.parent.split("::").slice(1).join("::") : "";
+  const pinnedO = /:PinnedNode$/.test(parentType) && !/-(redeemer|reward)$/.test(parentName);
+  switch (r.type) {
+    case "aws:autoscaling/group:Group":
+    case "gcp:compute/instanceGroupManager:InstanceGroupManager":
+      return pinnedO ? "replaces an orchestrator's group of one: its sessions drop" : undefined;
+    case "aws:lb/loadBalancer:LoadBalancer":
+    case "gcp:compute/forwardingRule:ForwardingRule":
+      return "replaces a region's load balancer: discovery through it stops until the new one is up";
+    case "aws:ec2/eip:Eip":
+    case "gcp:compute/address:Address":
+      return "replaces a static address: the node's hostname (or the region's service record) points elsewhere";
+    case "aws:ec2/networkInterface:NetworkInterface":
+      return "replaces a node's persistent interface: its stable private address changes";
+    case "aws:ebs/volume:Volume":
+    case "gcp:compute/disk:Disk":
+      return "replaces a persistent data disk: the redeemer's ticket queue or the reward node's state is lost";
+    case "aws:route53/record:Record":
+    case "gcp:dns/recordSet:RecordSet":
+      return r.inputs.setIdentifier || r.inputs.routingPolicy ? "replaces a record of the service URI: gateways may fail to resolve it meanwhile" : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Top-level input keys that differ between two versions of a resource. */
+export function changedInputKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort();
+}
+
+export function replaces(type: string, changedKeys: string[]): boolean {
+  const forceNew = REPLACE_KEYS[type];
+  if (!forceNew || changedKeys.length === 0) return false;
+  return forceNew.includes("*") || changedKeys.some((k) => forceNew.includes(k));
+}
+
+/** Diffs two plans. `replaced` (from a `pulumi preview --json`) overrides the table for those keys. */
+export function diffPlans(before: Plan, after: Plan, replaced?: Set<string>): PlanDiff {
+  const a = new Map(before.resources.map((r) => [keyOf(r), r]));
+  const b = new Map(after.resources.map((r) => [keyOf(r), r]));
+  const changes: ResourceChange[] = [];
+  for (const [k, r] of b) {
+    if (!a.has(k)) changes.push({ key: k, type: r.type, name: r.name, kind: "add", changedKeys: [] });
+  }
+  for (const [k, r] of a) {
+    if (!b.has(k)) {
+      const d = disruptionOf(r, a);
+      changes.push({ key: k, type: r.type, name: r.name, kind: "remove", changedKeys: [], ...(d ? { disruption: d.replace(/^replaces/, "removes") } : {}) });
+      continue;
+    }
+    const n = b.get(k)!;
+    const changedKeys = changedInputKeys(r.inputs, n.inputs);
+    const providerChanged = r.provider !== n.provider;
+    if (changedKeys.length === 0 && !providerChanged) continue;
+    const keys = providerChanged ? [...changedKeys, "(provider)"] : changedKeys;
+    const isReplace = replaced ? replaced.has(k) : replaces(r.type, changedKeys) || (providerChanged && r.custom);
+    const d = isReplace ? disruptionOf(n, b) : undefined;
+    changes.push({ key: k, type: r.type, name: r.name, kind: isReplace ? "replace" : "update", changedKeys: keys, ...(d ? { disruption: d } : {}) });
+  }
+  changes.sort((x, y) => x.key.localeCompare(y.key));
+  return { changes, disruptive: changes.filter((c) => c.disruption) };
+}
+
+/** Resource keys (`type::name`) that a `pulumi preview --json` document replaces. */
+export function replacedInPreview(preview: any): Set<string> {
+  const out = new Set<string>();
+  for (const s of preview?.steps ?? []) {
+    if (!["replace", "create-replacement", "delete-replaced"].includes(s?.op)) continue;
+    const urn: string = s.urn ?? "";
+    const parts = urn.split("::");
+    const type = (parts[2] ?? "").split("$").pop() ?? "";
+    const name = parts.slice(3).join("::");
+    if (type && name) out.add(`${type}::${name}`);
+  }
+  return out;
+}
+
+export function renderDiff(d: PlanDiff): string {
+  const counts = { add: 0, remove: 0, update: 0, replace: 0 } as Record<ChangeKind, number>;
+  for (const c of d.changes) counts[c.kind]++;
+  const sign = { add: "+", remove: "-", update: "~", replace: "+-" } as const;
+  const lines = [`${counts.add} to add, ${counts.update} to update in place, ${counts.replace} to replace, ${counts.remove} to remove`];
+  for (const c of d.changes) {
+    lines.push(`  ${sign[c.kind].padEnd(2)} ${c.key}${c.changedKeys.length ? ` [${c.changedKeys.join(", ")}]` : ""}${c.disruption ? `  !! DISRUPTIVE: ${c.disruption}` : ""}`);
+  }
+  lines.push(d.disruptive.length === 0 ? "no disruptive change" : `${d.disruptive.length} disruptive change${d.disruptive.length === 1 ? "" : "s"}: review before pulumi up`);
+  return lines.join("\n") + "\n";
+}

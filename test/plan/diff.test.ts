@@ -1,0 +1,82 @@
+/** plan diffs: what a spec change adds, removes, updates and replaces, and which changes are disruptive. */
+import { planSpec, FleetPlan } from "../../src/cli/plan";
+import { diffPlans, replaces, replacedInPreview, renderDiff, REPLACE_KEYS } from "../../src/plan/diff";
+import { referenceRaw, REF_DIR } from "../helpers/spec";
+
+describe("replaces(): the documented ForceNew keys per type", () => {
+  test.each<[string, string[], boolean]>([
+    ["aws:ec2/launchTemplate:LaunchTemplate", ["userData", "imageId"], false],
+    ["aws:autoscaling/group:Group", ["launchTemplate", "maxSize"], false],
+    ["aws:autoscaling/group:Group", ["name"], true],
+    ["aws:ebs/volume:Volume", ["size"], false],
+    ["aws:ebs/volume:Volume", ["availabilityZone"], true],
+    ["aws:route53/record:Record", ["records"], false],
+    ["aws:route53/record:Record", ["name"], true],
+    ["aws:ec2/networkInterface:NetworkInterface", ["privateIps"], true],
+    ["gcp:compute/instanceTemplate:InstanceTemplate", ["metadata"], true],
+    ["gcp:compute/disk:Disk", ["size"], false],
+    ["aws:lb/loadBalancer:LoadBalancer", [], false],
+    ["an:unknown/type:Type", ["anything"], false],
+  ])("%s changing %j replaces: %s", (type, keys, want) => expect(replaces(type, keys)).toBe(want));
+
+  test("every listed type names at least one key", () => {
+    for (const [t, keys] of Object.entries(REPLACE_KEYS)) expect([t, keys.length > 0]).toEqual([t, true]);
+  });
+});
+
+describe("diffs of real plans", () => {
+  let base: FleetPlan;
+  beforeAll(async () => {
+    base = await planSpec(referenceRaw(), { baseDir: REF_DIR });
+  });
+  const plan = (m: (r: any) => void) => {
+    const raw = referenceRaw();
+    m(raw);
+    return planSpec(raw, { baseDir: REF_DIR });
+  };
+
+  test("a go-livepeer version bump updates launch templates only: no replacement, nothing disruptive", async () => {
+    const next = await plan((r) => (r.images.livepeer = "livepeer/go-livepeer:v0.9.2"));
+    const d = diffPlans(base.plan, next.plan);
+    expect(d.disruptive).toEqual([]);
+    expect([...new Set(d.changes.map((c) => `${c.kind} ${c.type}`))]).toEqual(["update aws:ec2/launchTemplate:LaunchTemplate"]);
+    expect(d.changes).toHaveLength(6);
+    for (const c of d.changes) expect(c.changedKeys).toEqual(["userData"]);
+    expect(renderDiff(d)).toMatch(/0 to add, 6 to update in place, 0 to replace, 0 to remove\n[\s\S]*no disruptive change\n$/);
+  });
+
+  test("moving the service URI host replaces its record set member: flagged disruptive", async () => {
+    const next = await plan((r) => (r.serviceUri = "https://lp.fleet.example.com:8935"));
+    const d = diffPlans(base.plan, next.plan);
+    expect(d.disruptive.map((c) => [c.kind, c.key])).toEqual([["replace", "aws:route53/record:Record::ref-use1-service"]]);
+    expect(d.disruptive[0].changedKeys).toEqual(["name"]);
+  });
+
+  test("renaming a region removes its addresses, disks and orchestrator groups: all flagged", async () => {
+    const next = await plan((r) => {
+      r.regions[0].name = "east";
+      r.reward.region = "east";
+      r.redeemer.region = "east";
+    });
+    const d = diffPlans(base.plan, next.plan);
+    const flagged = d.disruptive.map((c) => `${c.kind} ${c.key}`);
+    expect(flagged).toEqual(expect.arrayContaining([
+      "remove aws:autoscaling/group:Group::ref-use1-o1",
+      "remove aws:ec2/eip:Eip::ref-use1-o1",
+      "remove aws:ebs/volume:Volume::ref-use1-redeemer",
+      "remove aws:lb/loadBalancer:LoadBalancer::ref-use1",
+      "remove aws:route53/record:Record::ref-use1-service",
+    ]));
+    // worker groups are not disruptive on their own
+    expect(flagged.some((f) => f.includes("t4-o1"))).toBe(false);
+  });
+
+  test("a pulumi preview --json document's replace steps override the table", async () => {
+    const next = await plan((r) => (r.images.livepeer = "livepeer/go-livepeer:v0.9.2"));
+    const preview = { steps: [{ op: "replace", urn: "urn:pulumi:s::p::livepeer-fleet:index:OrchestratorFleet$livepeer-fleet:aws:Region$livepeer-fleet:aws:PinnedNode$aws:ec2/launchTemplate:LaunchTemplate::ref-use1-o1" }, { op: "update", urn: "urn:pulumi:s::p::x$aws:ec2/launchTemplate:LaunchTemplate::ref-use1-o2" }] };
+    const replaced = replacedInPreview(preview);
+    expect([...replaced]).toEqual(["aws:ec2/launchTemplate:LaunchTemplate::ref-use1-o1"]);
+    const d = diffPlans(base.plan, next.plan, replaced);
+    expect(d.changes.filter((c) => c.kind === "replace").map((c) => c.key)).toEqual(["aws:ec2/launchTemplate:LaunchTemplate::ref-use1-o1"]);
+  });
+});
