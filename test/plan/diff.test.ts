@@ -26,8 +26,12 @@ describe("replaces(): the documented ForceNew keys per type", () => {
 
 describe("diffs of real plans", () => {
   let base: FleetPlan;
+  let bumped: FleetPlan;
   beforeAll(async () => {
     base = await planSpec(referenceRaw(), { baseDir: REF_DIR });
+    const raw = referenceRaw();
+    raw.images.livepeer = "livepeer/go-livepeer:v0.9.2";
+    bumped = await planSpec(raw, { baseDir: REF_DIR });
   });
   const plan = (m: (r: any) => void) => {
     const raw = referenceRaw();
@@ -36,8 +40,7 @@ describe("diffs of real plans", () => {
   };
 
   test("a go-livepeer version bump updates launch templates only: no replacement, nothing disruptive", async () => {
-    const next = await plan((r) => (r.images.livepeer = "livepeer/go-livepeer:v0.9.2"));
-    const d = diffPlans(base.plan, next.plan);
+    const d = diffPlans(base.plan, bumped.plan);
     expect(d.disruptive).toEqual([]);
     expect([...new Set(d.changes.map((c) => `${c.kind} ${c.type}`))]).toEqual(["update aws:ec2/launchTemplate:LaunchTemplate"]);
     expect(d.changes).toHaveLength(6);
@@ -72,7 +75,7 @@ describe("diffs of real plans", () => {
   });
 
   test("a pulumi preview --json document's replace steps override the table", async () => {
-    const next = await plan((r) => (r.images.livepeer = "livepeer/go-livepeer:v0.9.2"));
+    const next = bumped;
     const preview = { steps: [{ op: "replace", urn: "urn:pulumi:s::p::livepeer-fleet:index:OrchestratorFleet$livepeer-fleet:aws:Region$livepeer-fleet:aws:PinnedNode$aws:ec2/launchTemplate:LaunchTemplate::ref-use1-o1" }, { op: "update", urn: "urn:pulumi:s::p::x$aws:ec2/launchTemplate:LaunchTemplate::ref-use1-o2" }] };
     const replaced = replacedInPreview(preview);
     expect([...replaced]).toEqual(["aws:ec2/launchTemplate:LaunchTemplate::ref-use1-o1"]);
