@@ -1,0 +1,53 @@
+/** Fleet-wide rules across regions and clouds: one reward caller, unique regions, known clouds, DNS latency mapping. */
+import { expectIssues, load, referenceRaw, euRegion } from "../helpers/spec";
+
+const gcpRegion = (region = "europe-west4", name = "euw4"): any => ({
+  ...euRegion(),
+  name,
+  cloud: "gcp",
+  region,
+  project: "lpf-example-eu",
+  machineImages: { cpu: "projects/lpf-example-eu/global/images/cpu-1", gpu: "projects/lpf-example-eu/global/images/gpu-1" },
+  network: { managed: { cidr: "10.60.0.0/20", zones: [`${region}-a`, `${region}-b`] } },
+  orchestrators: [{ ...euRegion().orchestrators[0], zone: `${region}-a` }],
+  workers: [{ name: "l4", kind: "transcoder", instanceType: "g2-standard-8", gpu: { model: "L4", count: 1 }, sessionsPerGpu: 30, minSize: 0, maxSize: 3 }],
+});
+
+test("an AWS + GCP fleet with Route 53 is accepted", () => {
+  const raw = referenceRaw();
+  raw.regions.push(gcpRegion());
+  expect(load(raw).spec.regions.map((r: any) => r.cloud)).toEqual(["aws", "gcp"]);
+});
+
+test.each<[string, (r: any) => void, [string, RegExp][]]>([
+  [
+    "a second reward caller: an orchestrator of another region holding the registered key",
+    (r) => {
+      const eu = euRegion();
+      eu.orchestrators[0].address = r.registeredAddress;
+      eu.orchestrators[0].keystore = "keys/registered.json";
+      r.regions.push(eu);
+    },
+    [
+      ["regions[1].orchestrators[0].address", /is the registered address; workload orchestrators use their own hot wallet/],
+      ["reward.address", /same hot wallet as regions\[1\]\.orchestrators\[0\]/],
+    ],
+  ],
+  ["two reward blocks (a list)", (r) => (r.reward = [r.reward, { ...r.reward, region: "euw1" }]), [["reward", /expected object|must be one of|is required/i]]],
+  ["duplicate region names across clouds", (r) => r.regions.push({ ...gcpRegion(), name: "use1" }), [["regions[1].name", /duplicates regions\[0\]\.name/]]],
+  ["a region on an unknown cloud", (r) => r.regions.push({ ...euRegion(), cloud: "azure" }), [["regions[1].cloud", /must be one of: "aws", "gcp"/]]],
+  ["a GCP region Route 53 cannot map to a latency region", (r) => r.regions.push(gcpRegion("europe-west99")), [["regions[1].region", /no Route 53 latency region mapped/]]],
+])("refused: %s", (_n, m, expected) => {
+  const raw = referenceRaw();
+  m(raw);
+  expectIssues(raw, expected);
+});
+
+test("the same unmapped GCP region is fine with Cloud DNS (geo routing needs no AWS region)", () => {
+  const raw = referenceRaw();
+  raw.regions = [gcpRegion("europe-west99", "euw99")];
+  raw.dns = { provider: "clouddns", zone: "fleet.example.com", managedZone: "fleet", project: "lpf-example-eu" };
+  raw.reward = { mode: "external", description: "OrchestratorSiphon on the operator's cold host" };
+  delete raw.redeemer;
+  expect(() => load(raw)).not.toThrow();
+});
