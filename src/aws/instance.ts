@@ -1,11 +1,15 @@
 /**
  * Pieces every fleet instance shares: its IAM identity (role, own-secrets policy, SSM access, instance
- * profile) and its launch template (IMDSv2 only, encrypted root volume, boot script as user-data).
+ * profile) and its launch template (IMDSv2 only, encrypted root volume, gzip-compressed boot script as
+ * user-data).
  * Functions, not components: they create children of the calling component.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ec2AssumeRolePolicy, nodePolicy, NodePolicyInput, ssmSessionPolicy } from "./policies";
+import { encodeUserData } from "./userData";
+
+export { USER_DATA_LIMIT, gzipUserData, encodeUserData } from "./userData";
 
 export interface IdentityArgs {
   region: string;
@@ -13,6 +17,7 @@ export interface IdentityArgs {
   kmsKeyArn: pulumi.Input<string>;
   networkInterfaceId?: pulumi.Input<string>;
   volumeId?: pulumi.Input<string>;
+  /** Carried by the node's instances and its Auto Scaling group (IAM conditions match it). */
   instanceTag: { key: string; value: string };
   tags: Record<string, string>;
 }
@@ -36,6 +41,7 @@ export function nodeIdentity(name: string, parent: pulumi.Resource, args: Identi
         kmsKeyArn,
         instanceTag: args.instanceTag,
         instanceArnPrefix: `${prefix}instance/`,
+        autoScalingGroupArnPrefix: `arn:${part}:autoscaling:${args.region}:${account}:autoScalingGroup:`,
         ...(eni ? { networkInterfaceArn: `${prefix}network-interface/${eni}` } : {}),
         ...(vol ? { volumeArn: `${prefix}volume/${vol}` } : {}),
       };
@@ -47,12 +53,14 @@ export function nodeIdentity(name: string, parent: pulumi.Resource, args: Identi
 }
 
 export interface TemplateArgs {
+  /** The layout node / worker group name (named in errors). */
+  nodeName: string;
   imageId: string;
   instanceType: string;
   instanceProfileArn: pulumi.Input<string>;
   securityGroupIds: pulumi.Input<string>[];
   rootVolumeGb: number;
-  /** The boot script (plain text; base64-encoded here). Never an Output secret. */
+  /** The boot script (plain text; gzip-compressed and base64-encoded here). Never an Output secret. */
   userData: pulumi.Input<string>;
   tags: Record<string, string>;
 }
@@ -68,7 +76,7 @@ export function launchTemplate(name: string, parent: pulumi.Resource, args: Temp
       { deviceName: "/dev/xvda", ebs: { volumeSize: args.rootVolumeGb, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
     ],
     monitoring: { enabled: true },
-    userData: pulumi.output(args.userData).apply((s) => Buffer.from(s, "utf8").toString("base64")),
+    userData: pulumi.output(args.userData).apply((s) => encodeUserData(args.nodeName, s)),
     updateDefaultVersion: true,
     tagSpecifications: [
       { resourceType: "instance", tags: { ...args.tags, Name: name } },

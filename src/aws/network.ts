@@ -19,6 +19,12 @@ export class Network extends pulumi.ComponentResource {
   readonly privateSubnetIds: Record<string, pulumi.Output<string>>;
   /** zone → public address the private subnet's traffic leaves from (its NAT gateway), when known. */
   readonly egressIps: Record<string, pulumi.Output<string>>;
+  /**
+   * zone → a key naming its egress address, shared by zones that leave from the same address: the NAT's
+   * zone (managed network; with `natGateways: single` every zone gets the one NAT's zone), or for an
+   * existing network the first zone (sorted) listing that address. Rules per address are keyed by it.
+   */
+  readonly egressKeys: Record<string, string>;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livepeer-fleet:aws:Network", name, {}, opts);
@@ -27,6 +33,7 @@ export class Network extends pulumi.ComponentResource {
     this.publicSubnetIds = {};
     this.privateSubnetIds = {};
     this.egressIps = {};
+    this.egressKeys = {};
 
     if (network.existing) {
       const e = network.existing;
@@ -34,7 +41,12 @@ export class Network extends pulumi.ComponentResource {
       this.cidr = e.cidr;
       for (const [z, id] of Object.entries(e.publicSubnetIds)) this.publicSubnetIds[z] = pulumi.output(id);
       for (const [z, id] of Object.entries(e.privateSubnetIds)) this.privateSubnetIds[z] = pulumi.output(id);
-      for (const [z, ip] of Object.entries(e.egressIps ?? {})) this.egressIps[z] = pulumi.output(ip);
+      const firstZoneOf = new Map<string, string>();
+      for (const [z, ip] of Object.entries(e.egressIps ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        this.egressIps[z] = pulumi.output(ip);
+        if (!firstZoneOf.has(ip)) firstZoneOf.set(ip, z);
+        this.egressKeys[z] = firstZoneOf.get(ip)!;
+      }
     } else {
       const m = network.managed!;
       this.cidr = m.cidr;
@@ -67,7 +79,8 @@ export class Network extends pulumi.ComponentResource {
         nats[z] = { nat, ip: eip.publicIp };
       }
       for (const s of m.subnets) {
-        const { nat, ip: natIp } = nats[s.zone] ?? nats[natZones[0]];
+        const natZone = nats[s.zone] ? s.zone : natZones[0];
+        const { nat, ip: natIp } = nats[natZone];
         const priv = new aws.ec2.Subnet(`${name}-private-${s.zone}`, {
           vpcId: vpc.id,
           cidrBlock: s.private,
@@ -81,6 +94,7 @@ export class Network extends pulumi.ComponentResource {
 
         this.publicSubnetIds[s.zone] = pubs[s.zone].id;
         this.egressIps[s.zone] = natIp;
+        this.egressKeys[s.zone] = natZone;
         this.privateSubnetIds[s.zone] = priv.id;
       }
       this.vpcId = vpc.id;

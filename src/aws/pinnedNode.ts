@@ -126,6 +126,7 @@ export class PinnedNode extends pulumi.ComponentResource {
         }),
       );
     const lt = launchTemplate(name, this, {
+      nodeName: node.name,
       imageId: node.imageId,
       instanceType: node.instanceType,
       instanceProfileArn: profile.arn,

@@ -32,15 +32,21 @@ export interface NodePolicyInput {
   networkInterfaceArn?: string;
   /** Redeemer / reward: the data volume it re-attaches at boot. */
   volumeArn?: string;
-  /** Tag that marks the node's own instances: the attach calls are allowed only from them. */
+  /**
+   * Tag that marks the node's own instances and its own Auto Scaling group: the attach calls are allowed
+   * only to those instances, set-instance-health only in that group.
+   */
   instanceTag: { key: string; value: string };
   /** ARN prefix of instances in the account and region, `arn:aws:ec2:<region>:<account>:instance/`. */
   instanceArnPrefix: string;
+  /** ARN prefix of Auto Scaling groups in the account and region, `arn:aws:autoscaling:<region>:<account>:autoScalingGroup:`. */
+  autoScalingGroupArnPrefix: string;
 }
 
 /**
- * A node's inline policy: read its own secrets (and decrypt them only through Secrets Manager), and,
- * for pinned nodes, attach its own interface / volume to an instance carrying its own tag.
+ * A node's inline policy: read its own secrets (and decrypt them only through Secrets Manager), mark an
+ * instance of its own group Unhealthy (a failed boot, see src/layout/boot.ts), and, for pinned nodes,
+ * attach its own interface / volume to an instance carrying its own tag.
  */
 export function nodePolicy(p: NodePolicyInput): PolicyDocument {
   const statements: PolicyStatement[] = [];
@@ -54,6 +60,14 @@ export function nodePolicy(p: NodePolicyInput): PolicyDocument {
       Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${p.region}.amazonaws.com` } },
     });
   }
+  // SetInstanceHealth names only an instance; authorization is on the group holding it, carrying the node's tag.
+  statements.push({
+    Sid: "MarkOwnGroupInstanceUnhealthy",
+    Effect: "Allow",
+    Action: ["autoscaling:SetInstanceHealth"],
+    Resource: [`${p.autoScalingGroupArnPrefix}*`],
+    Condition: { StringEquals: { [`autoscaling:ResourceTag/${p.instanceTag.key}`]: p.instanceTag.value } },
+  });
   const tagCondition = { StringEquals: { [`aws:ResourceTag/${p.instanceTag.key}`]: p.instanceTag.value } };
   if (p.networkInterfaceArn) {
     statements.push({ Sid: "AttachOwnInterface", Effect: "Allow", Action: ["ec2:AttachNetworkInterface"], Resource: [p.networkInterfaceArn] });

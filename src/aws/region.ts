@@ -74,10 +74,11 @@ export class AwsRegion extends pulumi.ComponentResource implements RegionCompone
     };
 
     const os = r.orchestrators.map(pinned);
-    // An O's outbound traffic (to a redeemer elsewhere) leaves through its zone's NAT gateway.
+    // An O's outbound traffic (to a redeemer elsewhere) leaves through its zone's NAT gateway. Keyed by
+    // egress address (the NAT's zone), so zones sharing one NAT give one allowlist rule, not duplicates.
     for (const o of r.orchestrators) {
       const ip = net.egressIps[o.zone];
-      if (ip) this.orchestratorEgressIps[o.zone] = ip;
+      if (ip) this.orchestratorEgressIps[net.egressKeys[o.zone] ?? o.zone] = ip;
     }
     if (r.redeemer) this.redeemerSecurityGroupId = pinned(r.redeemer).securityGroupId;
     if (r.reward) pinned(r.reward);

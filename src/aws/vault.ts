@@ -10,7 +10,7 @@ import type { SecretResolver } from "../regionTypes";
 export interface KeyVaultArgs {
   secrets: SecretEntry[];
   resolve: SecretResolver;
-  /** Bump to rewrite the values (write-only fields are not diffed). */
+  /** Bump to rewrite the values (write-only fields are not diffed). A secret's `revision` is added to it. */
   secretsVersion: number;
   /** Days a deleted secret can be restored (7–30). */
   recoveryWindowInDays?: number;
@@ -46,7 +46,7 @@ export class KeyVault extends pulumi.ComponentResource {
       new aws.secretsmanager.SecretVersion(`${name}-${s.id}`, {
         secretId: secret.id,
         secretStringWo: pulumi.secret(args.resolve(s.source)),
-        secretStringWoVersion: args.secretsVersion,
+        secretStringWoVersion: args.secretsVersion + (s.revision ?? 0),
       }, child);
       this.secretArns[s.id] = secret.arn;
     }

@@ -30,11 +30,13 @@ export class WorkerGroup extends pulumi.ComponentResource {
     const g = args.group;
     const tags = { ...args.tags, "livepeer-fleet:pool": g.pool, "livepeer-fleet:orchestrator": g.orchestrator, "livepeer-fleet:role": g.kind };
     const arns = g.boot.secrets.map((s) => args.secretArns[s.id]);
+    // On the group (and so its instances): the role may mark instances Unhealthy only in this group.
+    const groupTag = { key: "livepeer-fleet:group", value: name };
     const profile = nodeIdentity(name, this, {
       region: args.region,
       secretArns: arns,
       kmsKeyArn: args.kmsKeyArn,
-      instanceTag: { key: "livepeer-fleet:group", value: name },
+      instanceTag: groupTag,
       tags,
     });
     const userData = pulumi.all(arns).apply((resolved) =>
@@ -44,6 +46,7 @@ export class WorkerGroup extends pulumi.ComponentResource {
       ),
     );
     const lt = launchTemplate(name, this, {
+      nodeName: g.name,
       imageId: g.imageId,
       instanceType: g.instanceType,
       instanceProfileArn: profile.arn,
@@ -81,7 +84,7 @@ export class WorkerGroup extends pulumi.ComponentResource {
         strategy: "Rolling",
         preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200, instanceWarmup: "300", skipMatching: true },
       },
-      tags: Object.entries({ ...tags, Name: name }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+      tags: Object.entries({ ...tags, Name: name, [groupTag.key]: groupTag.value }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
     }, { parent: this });
     this.groupName = group.name;
     this.registerOutputs({ groupName: this.groupName });

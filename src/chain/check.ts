@@ -9,6 +9,7 @@ import { Funding } from "../spec/schema";
 import { CHAIN_IDS } from "../layout/types";
 import { LivepeerReader, NETWORK_CONTRACTS } from "./contracts";
 import { RpcError } from "./rpc";
+import { escapeControls } from "../spec/errors";
 
 /** An account that sends transactions and so needs ETH for gas. */
 export interface FundedAccount {
@@ -159,7 +160,7 @@ export function evaluate(spec: FleetSpec, r: ChainReadings): { lines: CheckLine[
   }
 
   if (spec.reward.mode === "external") {
-    notes.push(`reward is called outside the fleet (${spec.reward.description}); that caller's balance is not checked here`);
+    notes.push(`reward is called outside the fleet (${escapeControls(spec.reward.description)}); that caller's balance is not checked here`);
   }
   for (const a of fundedAccounts(spec)) {
     const bal = r.balances[a.address] ?? 0n;

@@ -6,6 +6,24 @@ import { formatArgv } from "../layout/argv";
 
 const key = (r: PlannedResource) => `${r.type}::${r.name}`;
 
+/** C0 controls but newline (ESC included), DEL, C1 controls, and invisible bidi/zero-width formatting characters. */
+const CONTROLS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** `s` without control characters (newlines kept): a spec value cannot drive the terminal it is printed on. */
+export const stripControls = (s: string) => s.replace(CONTROLS, "");
+
+/** A value as markdown text: controls stripped, on one line, every character markdown would act on escaped. */
+export const mdText = (s: unknown) => stripControls(String(s)).replace(/\n/g, " ").replace(/[\\`*_[\]<>|~&$]/g, (c) => `\\${c}`);
+
+/** A value as a markdown code span: controls stripped, on one line, fenced by more backticks than it holds. */
+export function mdCode(s: unknown): string {
+  const v = stripControls(String(s)).replace(/\n/g, " ");
+  const longest = Math.max(0, ...(v.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = longest > 0 || v.startsWith(" ") || v.endsWith(" ") ? " " : "";
+  return `${fence}${pad}${v}${pad}${fence}`;
+}
+
 /** Children of each resource, by parent key. */
 function childrenIndex(resources: PlannedResource[]): Map<string | null, PlannedResource[]> {
   const m = new Map<string | null, PlannedResource[]>();
@@ -33,29 +51,42 @@ export function shortType(t: string): string {
 }
 
 function nodeLines(n: PinnedNodeLayout, md: boolean): string[] {
-  const where = [n.publicHostname, n.privateIp ? `private ${n.privateIp}` : "private (cloud-assigned)", n.zone, n.instanceType].filter(Boolean).join(", ");
-  const head = `${n.role} ${n.name}: ${where}; wallet ${n.walletAddress}`;
-  const cmd = `livepeer ${formatArgv(n.argv)}`;
-  return md ? [`- **${n.role} \`${n.name}\`**: ${where}; wallet \`${n.walletAddress}\``, `  \`\`\`\n  ${cmd}\n  \`\`\``] : [`  ${head}`, `    ${cmd}`];
+  const t = md ? mdText : (x: unknown) => stripControls(String(x));
+  const where = [n.publicHostname, n.privateIp ? `private ${n.privateIp}` : "private (cloud-assigned)", n.zone, n.instanceType].filter(Boolean).map(t).join(", ");
+  const head = `${n.role} ${t(n.name)}: ${where}; wallet ${t(n.walletAddress)}`;
+  const cmd = commandLine(n.argv);
+  return md ? [`- **${n.role} ${mdCode(n.name)}**: ${where}; wallet ${mdCode(n.walletAddress)}`, `  \`\`\`\n  ${cmd}\n  \`\`\``] : [`  ${head}`, `    ${cmd}`];
 }
 
+/** Renderers of spec-derived values: `t` for text, `c` for a code span (markdown) or plain text. */
+function renderers(md: boolean): { t: (x: unknown) => string; c: (x: unknown) => string } {
+  const plain = (x: unknown) => stripControls(String(x));
+  return md ? { t: mdText, c: mdCode } : { t: plain, c: plain };
+}
+
+/** An argv as one line of a command: controls stripped, newlines (already quoted by formatArgv) never raw. */
+const commandLine = (argv: string[]) => stripControls(`livepeer ${formatArgv(argv)}`).replace(/\n/g, " ");
+
 function regionSection(r: RegionLayout, fp: FleetPlan, md: boolean): string[] {
+  const { t, c } = renderers(md);
   const out: string[] = [];
   const regionRes = fp.plan.resources.find((x: PlannedResource) => x.type === `livepeer-fleet:${r.cloud}:Region` && x.name === r.resourceName);
   const provider = fp.plan.resources.find((x: PlannedResource) => regionRes && x.parent === key(regionRes) && x.custom)?.provider ?? "?";
-  const where = `${r.cloud} ${r.region}${r.project ? ` in project ${r.project}` : ""}, provider ${provider}`;
-  out.push(md ? `### Region \`${r.name}\` (${where})` : `Region ${r.name} (${where})`);
+  const where = `${r.cloud} ${t(r.region)}${r.project ? ` in project ${t(r.project)}` : ""}, provider ${t(provider)}`;
+  out.push(md ? `### Region ${c(r.name)} (${where})` : `Region ${t(r.name)} (${where})`);
   const images = [...new Set([...r.orchestrators, ...(r.redeemer ? [r.redeemer] : []), ...(r.reward ? [r.reward] : [])].map((n) => n.imageId))];
   const gpuImages = [...new Set(r.workerGroups.map((g) => g.imageId))];
-  out.push(`${md ? "- " : "  "}machine images: ${images.join(", ")}${gpuImages.length ? ` (GPU workers: ${gpuImages.join(", ")})` : ""}`);
+  out.push(`${md ? "- " : "  "}machine images: ${images.map(t).join(", ")}${gpuImages.length ? ` (GPU workers: ${gpuImages.map(t).join(", ")})` : ""}`);
   for (const n of [...r.orchestrators, ...(r.redeemer ? [r.redeemer] : []), ...(r.reward ? [r.reward] : [])]) out.push(...nodeLines(n, md));
   for (const g of r.workerGroups) {
-    const c = g.capacity;
-    const line = `worker group ${g.name} → ${g.orchestrator}: ${g.instanceType} × ${g.minSize}–${g.maxSize} (desired ${g.desiredSize})${g.spot ? `, spot above ${g.spot.onDemandBase} on-demand` : ""}; ${c.gpusPerInstance} × ${c.gpuModel} and ${c.sessionsPerInstance} sessions per instance, up to ${c.maxSessions} sessions`;
+    const cap = g.capacity;
+    const line = `worker group ${t(g.name)} → ${t(g.orchestrator)}: ${t(g.instanceType)} × ${g.minSize}–${g.maxSize} (desired ${g.desiredSize})${g.spot ? `, spot above ${g.spot.onDemandBase} on-demand` : ""}; ${cap.gpusPerInstance} × ${t(cap.gpuModel)} and ${cap.sessionsPerInstance} sessions per instance, up to ${cap.maxSessions} sessions`;
     out.push(md ? `- ${line}` : `  ${line}`);
-    out.push(md ? `  \`\`\`\n  livepeer ${formatArgv(g.argv)}\n  \`\`\`` : `    livepeer ${formatArgv(g.argv)}`);
+    out.push(md ? `  \`\`\`\n  ${commandLine(g.argv)}\n  \`\`\`` : `    ${commandLine(g.argv)}`);
   }
-  out.push(md ? `- load balancer \`${r.loadBalancer.name}\`: TCP ${r.loadBalancer.port} → ${r.loadBalancer.targets.join(", ")}, health GET :${r.loadBalancer.healthCheck.port}${r.loadBalancer.healthCheck.path}` : `  load balancer ${r.loadBalancer.name}: TCP ${r.loadBalancer.port} → ${r.loadBalancer.targets.join(", ")}, health GET :${r.loadBalancer.healthCheck.port}${r.loadBalancer.healthCheck.path}`);
+  const lb = r.loadBalancer;
+  const lbFacts = `TCP ${lb.port} → ${lb.targets.map(t).join(", ")}, health GET :${lb.healthCheck.port}${t(lb.healthCheck.path)}`;
+  out.push(md ? `- load balancer ${c(lb.name)}: ${lbFacts}` : `  load balancer ${t(lb.name)}: ${lbFacts}`);
   if (regionRes) {
     const idx = childrenIndex(fp.plan.resources);
     const walk = (parent: PlannedResource, depth: number) => {
@@ -63,54 +94,63 @@ function regionSection(r: RegionLayout, fp: FleetPlan, md: boolean): string[] {
       const custom = kids.filter((k) => k.custom);
       const comps = kids.filter((k) => !k.custom);
       const pad = "  ".repeat(depth);
-      const label = `${shortType(parent.type)} ${parent.name}: ${countByType(custom) || "(no direct resources)"}`;
+      const label = `${t(shortType(parent.type))} ${t(parent.name)}: ${t(countByType(custom) || "(no direct resources)")}`;
       out.push(md ? `${pad}- ${label}` : `  ${pad}${label}`);
-      for (const c of comps) walk(c, depth + 1);
+      for (const comp of comps) walk(comp, depth + 1);
     };
-    out.push(md ? `\n#### Resources of \`${r.name}\`` : "  resources:");
+    out.push(md ? `\n#### Resources of ${c(r.name)}` : "  resources:");
     walk(regionRes, md ? 0 : 1);
   }
   return out;
 }
 
+/**
+ * The plan as text (or markdown). Every spec-derived value is printed without control characters (no
+ * terminal escapes), and in markdown escaped (or in a code span) so a value cannot add markup.
+ */
 export function renderText(fp: FleetPlan, md = false): string {
+  const { t, c } = renderers(md);
   const l = fp.layout;
   const s = fp.plan.summary as any;
   const out: string[] = [];
-  out.push(md ? `## Fleet \`${l.name}\`` : `Fleet ${l.name}`);
+  out.push(md ? `## Fleet ${c(l.name)}` : `Fleet ${t(l.name)}`);
   const facts = [
-    `service URI ${l.serviceUri} (latency-routed over ${l.regions.length} region${l.regions.length === 1 ? "" : "s"}; zone ${l.dns.zone})`,
-    `network ${l.network} (chain ${l.chainId}), registered address ${l.registeredAddress}`,
-    `reward caller: ${l.rewardMode}${s.fleet?.rewardNodeRegion ? ` (node in ${s.fleet.rewardNodeRegion})` : ""}; redeemer: ${s.fleet?.redeemer ?? "none (each O redeems its own tickets)"}`,
+    `service URI ${t(l.serviceUri)} (latency-routed over ${l.regions.length} region${l.regions.length === 1 ? "" : "s"}; zone ${t(l.dns.zone)})`,
+    `network ${t(l.network)} (chain ${l.chainId}), registered address ${t(l.registeredAddress)}`,
+    `reward caller: ${t(l.rewardMode)}${s.fleet?.rewardNodeRegion ? ` (node in ${t(s.fleet.rewardNodeRegion)})` : ""}; redeemer: ${s.fleet?.redeemer ? t(s.fleet.redeemer) : "none (each O redeems its own tickets)"}`,
     `capacity: ${s.fleet?.capacity.minGpus}–${s.fleet?.capacity.maxGpus} GPUs, ${s.fleet?.capacity.minSessions}–${s.fleet?.capacity.maxSessions} sessions`,
   ];
   const spec = fp.fleet.spec;
-  const dnsWhere = l.dns.provider === "route53" ? `Route 53 zone ${l.dns.zone} (${l.dns.zoneId})` : `Cloud DNS zone ${l.dns.zone} (${l.dns.managedZone} in ${l.dns.project})`;
+  const dnsWhere = l.dns.provider === "route53" ? `Route 53 zone ${t(l.dns.zone)} (${t(l.dns.zoneId)})` : `Cloud DNS zone ${t(l.dns.zone)} (${t(l.dns.managedZone)} in ${t(l.dns.project)})`;
   facts.push(
-    `images: go-livepeer ${spec.images.livepeer}, RPC proxy ${spec.images.rpcProxy}; ${spec.rpcUrls.length} upstream RPC URL${spec.rpcUrls.length === 1 ? "" : "s"} (secret, failover order)`,
-    `price: ${spec.pricing.pricePerUnit}${/^\d+$/.test(spec.pricing.pricePerUnit ?? "") ? " wei" : ""} per ${spec.pricing.pixelsPerUnit} pixel${spec.pricing.pixelsPerUnit === "1" ? "" : "s"}${spec.pricing.autoAdjustPrice ? " (auto-adjusted for redemption cost)" : ""}`,
+    `images: go-livepeer ${t(spec.images.livepeer)}, RPC proxy ${t(spec.images.rpcProxy)}; ${spec.rpcUrls.length} upstream RPC URL${spec.rpcUrls.length === 1 ? "" : "s"} (secret, failover order)`,
+    `price: ${t(spec.pricing.pricePerUnit)}${/^\d+$/.test(spec.pricing.pricePerUnit ?? "") ? " wei" : ""} per ${t(spec.pricing.pixelsPerUnit)} pixel${spec.pricing.pixelsPerUnit === "1" ? "" : "s"}${spec.pricing.autoAdjustPrice ? " (auto-adjusted for redemption cost)" : ""}`,
     `DNS: ${dnsWhere}`,
   );
-  if (spec.reward.mode === "external") facts.push(`reward is called outside the fleet: ${spec.reward.description}`);
+  if (spec.reward.mode === "external") facts.push(`reward is called outside the fleet: ${t(spec.reward.description)}`);
   const fund = Object.entries((fp.plan.outputs as any).walletsToFund ?? {}) as [string, string][];
-  if (fund.length > 0) facts.push(`accounts to fund with ETH (they send transactions): ${fund.map(([n, a]) => `${n} ${a}`).join(", ")}`);
+  if (fund.length > 0) facts.push(`accounts to fund with ETH (they send transactions): ${fund.map(([n, a]) => `${t(n)} ${t(a)}`).join(", ")}`);
   out.push(...facts.map((f) => (md ? `- ${f}` : `  ${f}`)));
   if (l.warnings.length > 0) {
     out.push("");
     out.push(md ? "### Warnings" : "Warnings");
-    for (const w of l.warnings) out.push(md ? `- ⚠ ${w}` : `  ! ${w}`);
+    for (const w of l.warnings) out.push(md ? `- ⚠ ${t(w)}` : `  ! ${t(w)}`);
   }
   out.push("");
   out.push(md ? "### Hostnames" : "Hostnames");
-  for (const r of l.dnsRecords) out.push(md ? `- \`${r.name}\` → ${r.kind === "service" ? `load balancer of ${r.region}` : `static IP of ${r.node}`}` : `  ${r.name} → ${r.kind === "service" ? `load balancer of ${r.region} (latency record)` : `static IP of ${r.node}`}`);
+  for (const r of l.dnsRecords) {
+    const target = r.kind === "service" ? `load balancer of ${t(r.region)}` : `static IP of ${t(r.node)}`;
+    out.push(md ? `- ${c(r.name)} → ${target}` : `  ${t(r.name)} → ${target}${r.kind === "service" ? " (latency record)" : ""}`);
+  }
   for (const r of l.regions) {
     out.push("");
     out.push(...regionSection(r, fp, md));
   }
   out.push("");
-  const providers = ((s.providers ?? []) as { name: string; resources: number }[]).map((p) => `${p.name}: ${p.resources}`).join(", ");
+  const providers = ((s.providers ?? []) as { name: string; resources: number }[]).map((p) => `${t(p.name)}: ${p.resources}`).join(", ");
   out.push(md ? "### Summary" : "Summary");
   out.push(`${md ? "- " : "  "}${s.total} resources (${s.custom} custom, ${s.components} components); resources per provider: ${providers || "none"}; on the default provider: ${s.onDefaultProvider}`);
   out.push(`${md ? "- " : "  "}${s.secretsRedacted} secret inputs, shown as [secret]; secrets live only in the regions' secret stores`);
-  return out.join("\n") + "\n";
+  // Defence in depth: nothing in the output drives a terminal, whatever a value above slipped through.
+  return stripControls(out.join("\n")) + "\n";
 }

@@ -39,9 +39,17 @@ type FlagSpec = Record<string, { type: "string" | "boolean" }>;
 /** Parses `--flag value` / `--flag=value` / `--bool`; unknown flags and positionals are usage errors. */
 export function parseCommandArgs(args: string[], options: FlagSpec): Record<string, string | boolean | undefined> {
   try {
-    const { values } = parseArgs({ args, options: { ...options, help: { type: "boolean" } }, strict: true, allowPositionals: false });
+    const { values, tokens } = parseArgs({ args, options: { ...options, help: { type: "boolean" } }, strict: true, allowPositionals: false, tokens: true });
+    // A repeated flag would silently keep only its last value (e.g. two --fleet files): refuse it.
+    const seen = new Set<string>();
+    for (const t of tokens ?? []) {
+      if (t.kind !== "option") continue;
+      if (seen.has(t.name)) throw new CommandError(`--${t.name} is given more than once`, 2);
+      seen.add(t.name);
+    }
     return values as Record<string, string | boolean | undefined>;
   } catch (e: any) {
+    if (e instanceof CommandError) throw e;
     // Node's messages quote the offending argument; that is what the user typed (never a secret we hold).
     throw new CommandError(String(e?.message ?? e).replace(/\. To specify a positional argument.*$/s, ""), 2);
   }

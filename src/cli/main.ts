@@ -17,11 +17,12 @@ interface Io {
 }
 
 function parseFlags(args: string[]): Record<string, string> {
-  const flags: Record<string, string> = {};
+  const flags: Record<string, string> = Object.create(null);
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
     if (!m) throw new UsageError(`unexpected argument ${JSON.stringify(a)}`);
+    if (Object.prototype.hasOwnProperty.call(flags, m[1])) throw new UsageError(`--${m[1]} is given more than once`);
     if (m[2] !== undefined) flags[m[1]] = m[2];
     else if (m[1] === "help") flags.help = "true";
     else {

@@ -4,12 +4,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
-import { readSpecFile } from "../spec/load";
+import { readSpecFile, parseYamlText } from "../spec/load";
 import { loadFleet, Fleet } from "../spec/validate";
 import { FleetConfigError } from "../spec/errors";
-import { plainSecretPaths } from "../spec/secretPaths";
-import { CONFIG_KEY, CONFIG_NAMESPACE } from "../spec/load";
+import { plainSecretIssues } from "../spec/secretPaths";
 import { buildLayout } from "../layout/layout";
 import type { FleetLayout } from "../layout/types";
 import { runPlan, Plan } from "../plan/engine";
@@ -24,14 +22,8 @@ export interface FleetPlan {
 export async function planFile(file: string): Promise<FleetPlan> {
   const f = readSpecFile(file);
   if (f.kind === "stack") {
-    const plain = plainSecretPaths(f.raw);
-    if (plain.length > 0) {
-      throw new FleetConfigError(plain.map((p) => ({
-        path: p,
-        value: "[secret]",
-        message: `is plain text in a stack file; make it a secure value: pulumi config set --secret --path '${CONFIG_NAMESPACE}:${CONFIG_KEY}.${p}' <value>`,
-      })));
-    }
+    const plain = plainSecretIssues(f.raw);
+    if (plain.length > 0) throw new FleetConfigError(plain);
   }
   return planSpec(f.raw, { baseDir: f.baseDir, project: projectName(f.baseDir) ?? "livepeer-fleet", stack: f.stack });
 }
@@ -60,8 +52,9 @@ function projectName(dir: string): string | undefined {
     const p = path.join(dir, n);
     if (fs.existsSync(p)) {
       try {
-        const doc = parseYaml(fs.readFileSync(p, "utf8"));
-        if (typeof doc?.name === "string") return doc.name;
+        const doc = parseYamlText(fs.readFileSync(p, "utf8"));
+        const name = doc.ok ? (doc.value as { name?: unknown } | null)?.name : undefined;
+        return typeof name === "string" ? name : undefined;
       } catch {
         return undefined;
       }

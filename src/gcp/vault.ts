@@ -27,7 +27,7 @@ export interface KeyVaultArgs {
   /** Every node / worker group of the region: each gets its own service account. */
   identities: string[];
   resolve: SecretResolver;
-  /** Bump to rewrite the values (write-only fields are not diffed). */
+  /** Bump to rewrite the values (write-only fields are not diffed). A secret's `revision` is added to it. */
   secretsVersion: number;
   labels: Record<string, string>;
 }
@@ -88,7 +88,7 @@ export class KeyVault extends pulumi.ComponentResource {
       versions[s.id] = new gcp.secretmanager.SecretVersion(`${name}-${s.id}`, {
         secret: secret.id,
         secretDataWo: pulumi.secret(args.resolve(s.source)),
-        secretDataWoVersion: args.secretsVersion,
+        secretDataWoVersion: args.secretsVersion + (s.revision ?? 0),
       }, child);
       this.secretNames[s.id] = secret.id;
     }

@@ -7,8 +7,18 @@
  * (failing closed: go-livepeer uses a missing secret file's path as the secret, livepeer.md §10), then
  * run each container. No secret value is ever in the script, on a command line or in a log; boot
  * installs nothing from the internet except the pinned images.
+ *
+ * Failure (AWS): when the user-data fails (docker missing, an image that would not pull) or a boot unit
+ * fails (secrets, network interface, data volume), the instance marks itself Unhealthy so its Auto Scaling
+ * group replaces it, at most once per instance and never before it has been up UNHEALTHY_MIN_UPTIME
+ * seconds (see unhealthyScript). GCP has no equivalent without an autohealing health check: the failure is
+ * logged (serial console, journal) and the VM stays.
+ *
+ * Containers on a docker bridge (the RPC proxy) cannot reach the cloud's metadata service: on AWS IMDSv2
+ * with hop limit 1 refuses them; on GCP (the metadata server has no hop limit) an iptables rule in
+ * DOCKER-USER drops their traffic to it, checked before every start of such a container.
  */
-import { PATHS, BootSpec, ContainerUnit, SecretNeed } from "./types";
+import { PATHS, BootSpec, ContainerNetwork, ContainerUnit, SecretNeed } from "./types";
 
 export interface AwsBootContext {
   cloud: "aws";
@@ -42,6 +52,8 @@ const GCP_SECRET_NAME = /^projects\/[a-z0-9][a-z0-9-]{4,28}[a-z0-9]\/secrets\/[A
 const GCP_DEVICE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** GCE's metadata server (the only way to an access token without gcloud). */
 export const GCE_METADATA = "http://metadata.google.internal/computeMetadata/v1";
+/** The metadata server's fixed link-local address (EC2's IMDS and GCE's metadata.google.internal). */
+export const METADATA_IP = "169.254.169.254";
 /** Secret Manager's REST endpoint (global secrets with user-managed replication use it too). */
 export const SECRET_MANAGER_API = "https://secretmanager.googleapis.com/v1";
 /** Where the GCP data disk appears (guest environment udev rules). */
@@ -52,26 +64,46 @@ export const BOOT_PATHS = {
   secretsScript: "/usr/local/sbin/livepeer-fleet-secrets",
   networkInterfaceScript: "/usr/local/sbin/livepeer-fleet-network-interface",
   dataVolumeScript: "/usr/local/sbin/livepeer-fleet-data-volume",
+  /** AWS: marks the instance Unhealthy in its Auto Scaling group (a boot step failed). */
+  unhealthyScript: "/usr/local/sbin/livepeer-fleet-unhealthy",
+  /** GCP: drops bridged containers' traffic to the metadata server (before every start of one). */
+  metadataGuardScript: "/usr/local/sbin/livepeer-fleet-metadata-guard",
   readiness: "/usr/local/lib/livepeer-fleet/readiness.py",
   units: "/etc/systemd/system",
   /** Touch this file (e.g. over SSM) to drain an orchestrator: its readiness check then fails. */
   drainingFile: `${PATHS.stateDir}/draining`,
   /** GCP: written when the startup-script (run by the guest agent at every boot) has installed everything once. */
   installedMarker: `${PATHS.stateDir}/boot-installed`,
+  /** AWS: written once this instance has been marked Unhealthy (the root volume dies with the instance). */
+  unhealthyMarker: `${PATHS.stateDir}/unhealthy-reported`,
 } as const;
 
 export const unitName = (name: string) => `livepeer-fleet-${name}.service`;
-export const UNITS = { secrets: unitName("secrets"), networkInterface: unitName("network-interface"), dataVolume: unitName("data-volume"), readiness: unitName("readiness") } as const;
-const RESERVED = new Set(["secrets", "network-interface", "data-volume", "readiness"]);
+export const UNITS = {
+  secrets: unitName("secrets"), networkInterface: unitName("network-interface"), dataVolume: unitName("data-volume"), readiness: unitName("readiness"),
+  /** AWS: started by a failed boot unit (OnFailure=) or the user-data's ERR trap; not enabled. */
+  unhealthy: unitName("unhealthy"),
+} as const;
+const RESERVED = new Set(["secrets", "network-interface", "data-volume", "readiness", "unhealthy", "metadata-guard"]);
 /** go-livepeer's RPC proxy container: the go-livepeer container starts after it. */
 const RPC_PROXY = "rpc-proxy";
 /** The EBS device name asked for at attach time (Nitro exposes it as NVMe; found by volume id). */
 export const DATA_DEVICE = "/dev/sdf";
 const HEREDOC = "LPF_EOF";
-/** EC2 refuses user-data over 16 KB (raw, before base64). */
-export const USER_DATA_LIMIT = 16384;
-/** GCE refuses a metadata value over 256 KB. */
+/** GCE refuses a metadata value over 256 KB. (EC2's 16 KB user-data limit is checked on the gzip-compressed script, in src/aws/instance.ts.) */
 export const STARTUP_SCRIPT_LIMIT = 262144;
+/**
+ * AWS: an instance whose boot failed marks itself Unhealthy only once it has been up this long, so a
+ * persistent failure (a broken image, a missing secret) replaces instances at most about once per this
+ * period (plus launch time) per group. At least every group's health check grace period (300 s pinned,
+ * 600 s workers): no instance is replaced sooner than its group would start judging it anyway (the call
+ * itself passes --no-should-respect-grace-period, so the mark is never ignored).
+ */
+export const UNHEALTHY_MIN_UPTIME = 600;
+/** AWS: set-instance-health calls per instance before giving up (the instance then stays, logged). */
+export const UNHEALTHY_ATTEMPTS = 5;
+/** A published port: on the host's loopback only. */
+const LOOPBACK_PUBLISH = /^127\.0\.0\.1:(\d{1,5}):(\d{1,5})$/;
 
 /** Quotes one word for bash (POSIX single quotes). Safe words stay bare for readability. */
 export function shellQuote(s: string): string {
@@ -86,11 +118,15 @@ export function systemdQuote(s: string): string {
   return `"${t.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\t/g, "\\t")}"`;
 }
 
+const networkArgv = (n: ContainerNetwork): string[] =>
+  n === "host" ? ["--network", "host"] : ["--network", "bridge", ...n.publish.flatMap((p) => ["--publish", p])];
+const isBridged = (c: ContainerUnit) => c.network !== "host";
+
 /** The `docker run` argv of a container (after `docker`). Args follow the image as given. */
 export function dockerRunArgv(c: ContainerUnit): string[] {
   const gpus = c.gpus ? ["--gpus", "all"] : [];
   const user = c.user ? ["--user", c.user] : [];
-  return ["run", "--rm", "--name", c.name, "--network", "host", "--pull", "never", ...user, ...gpus, ...c.mounts.flatMap((m) => ["-v", m]), c.image, ...c.args];
+  return ["run", "--rm", "--name", c.name, ...networkArgv(c.network), "--pull", "never", ...user, ...gpus, ...c.mounts.flatMap((m) => ["-v", m]), c.image, ...c.args];
 }
 
 const normAddress = (a: string) => a.toLowerCase().replace(/^0x/, "");
@@ -129,6 +165,18 @@ function validate(node: { name: string; boot: BootSpec }, ctx: BootContext): voi
   for (const c of b.containers) {
     if (!/^[a-z0-9][a-z0-9_.-]*$/.test(c.name) || RESERVED.has(c.name) || names.has(c.name)) fail(`bad or duplicate container name ${JSON.stringify(c.name)}`);
     names.add(c.name);
+    // Checked at run time too: JavaScript callers of the components may hand in any layout.
+    const n = c.network as unknown;
+    const publish = typeof n === "object" && n !== null ? (n as { publish?: unknown }).publish : undefined;
+    if (n !== "host" && !Array.isArray(publish)) {
+      fail(`container ${c.name} has network ${JSON.stringify(n)}; accepted: "host" or { publish: ["127.0.0.1:<host port>:<container port>"] }`);
+    }
+    for (const p of Array.isArray(publish) ? publish : []) {
+      const m = typeof p === "string" ? LOOPBACK_PUBLISH.exec(p) : null;
+      if (!m || [m[1], m[2]].some((x) => Number(x) < 1 || Number(x) > 65535)) {
+        fail(`container ${c.name} publishes ${JSON.stringify(p)}; accepted: 127.0.0.1:<host port>:<container port> (loopback only)`);
+      }
+    }
   }
   if (b.containers.length === 0) fail("no containers to run");
 }
@@ -186,7 +234,7 @@ const AWS_FETCH_LIB = String.raw`fetch_one() { # id arn relative-path [owner-uid
   die "could not fetch secret $1 ($2); refusing to start"
 }
 `;
-const REPLACE_LIB = String.raw`replace_entry() { rm -rf -- "$DIR/$1"; mv -- "$STAGE/$1" "$DIR/$1"; }
+const REPLACE_LIB = String.raw`replace_entry() { rm -rf -- "${"$"}{DIR:?}/${"$"}{1:?}"; mv -- "$STAGE/$1" "$DIR/$1"; }
 `;
 
 /** Secrets: fetch (every boot) and check (before every container start). Values go only from aws stdout into files. */
@@ -310,7 +358,7 @@ do_attach() { aws ec2 attach-volume --region "$REGION" --volume-id "$RES" --inst
 attach_loop
 `;
 /** Wait for $DEV; format it ONLY if blkid finds nothing at all on it; mount it at $MNT. */
-const DATA_MOUNT_BODY = String.raw`for attempt in $(seq 1 60); do [ -b "$DEV" ] && break; sleep 2; done
+const DATA_MOUNT_BODY = String.raw`for _ in $(seq 1 60); do [ -b "$DEV" ] && break; sleep 2; done
 [ -b "$DEV" ] || die "$RES is attached but $DEV did not appear"
 udevadm settle || true
 if mountpoint -q "$MNT"; then
@@ -348,6 +396,61 @@ const gcpDataDiskScript = (deviceName: string) =>
     "#!/bin/bash", "set -euo pipefail", "TAG=livepeer-fleet-data-volume", `RES=${shellQuote(deviceName)}`,
     `DEV=${shellQuote(gcpDataDiskPath(deviceName))}`, `MNT=${shellQuote(PATHS.dataDir)}`, LOG_CORE + DATA_MOUNT_BODY,
   ].join("\n");
+
+/**
+ * AWS: marks this instance Unhealthy so its Auto Scaling group terminates and replaces it. Started (not
+ * enabled) by a failed boot unit (OnFailure=) or by the user-data's ERR trap. Bounded: at most once per
+ * instance (a marker on the root volume, which is deleted with the instance), not before the instance has
+ * been up UNHEALTHY_MIN_UPTIME seconds, and UNHEALTHY_ATTEMPTS calls at most; if every call fails the
+ * instance stays (logged). The role may call set-instance-health only on its own group (nodePolicy).
+ */
+const unhealthyScript = (region: string) =>
+  [
+    "#!/bin/bash",
+    "# livepeer-fleet: a boot step of this instance failed; mark it Unhealthy so its Auto Scaling group replaces it.",
+    "set -euo pipefail", "TAG=livepeer-fleet-unhealthy", `REGION=${shellQuote(region)}`,
+    `MARKER=${shellQuote(BOOT_PATHS.unhealthyMarker)}`, "UPTIME_FILE=/proc/uptime", `MIN_UPTIME=${UNHEALTHY_MIN_UPTIME}`, `ATTEMPTS=${UNHEALTHY_ATTEMPTS}`,
+    LOG_LIB + IMDS_LIB + String.raw`if [ -e "$MARKER" ]; then log "$IID was already marked Unhealthy"; exit 0; fi
+up=$(cut -d. -f1 "$UPTIME_FILE")
+if [ "$up" -lt "$MIN_UPTIME" ]; then
+  # A persistent failure (a broken image, a missing secret) must not replace instances in a tight loop.
+  log "a boot step failed; marking $IID Unhealthy in $((MIN_UPTIME - up))s (instances live at least $MIN_UPTIME s)"
+  sleep "$((MIN_UPTIME - up))"
+fi
+for attempt in $(seq 1 "$ATTEMPTS"); do
+  if aws autoscaling set-instance-health --region "$REGION" --instance-id "$IID" --health-status Unhealthy --no-should-respect-grace-period; then
+    install -d -m 0755 "$(dirname "$MARKER")"
+    touch "$MARKER"
+    log "marked $IID Unhealthy: its Auto Scaling group replaces it"
+    exit 0
+  fi
+  log "set-instance-health failed (attempt $attempt/$ATTEMPTS)"
+  sleep "$((attempt * 10))"
+done
+die "could not mark $IID Unhealthy; it stays until replaced by hand"
+`,
+  ].join("\n");
+
+/**
+ * GCP: the metadata server answers any process that can reach 169.254.169.254 with the header (no hop
+ * limit), including a container on a docker bridge, which would get the VM service account's token (it
+ * reads the node's keystore and password). Drop forwarded traffic to it in DOCKER-USER, which docker jumps
+ * to before its own forwarding rules and never flushes; the host's own requests (OUTPUT) are unaffected.
+ * Idempotent; run before every start of a bridged container, which does not start without the rule.
+ * (The default bridge has no IPv6, so the metadata server's IPv6 address is out of reach.)
+ */
+const METADATA_GUARD_SCRIPT = [
+  "#!/bin/bash",
+  "# livepeer-fleet: containers on a docker bridge must not reach the GCE metadata server (its token is the node's identity).",
+  "set -euo pipefail", "TAG=livepeer-fleet-metadata-guard", `METADATA_IP=${METADATA_IP}`,
+  LOG_CORE + String.raw`iptables -w -n -L DOCKER-USER > /dev/null 2>&1 || die "iptables has no DOCKER-USER chain (docker without its iptables rules?); refusing to start a bridged container"
+if ! iptables -w -C DOCKER-USER -d "$METADATA_IP/32" -j DROP 2> /dev/null; then
+  iptables -w -I DOCKER-USER 1 -d "$METADATA_IP/32" -j DROP
+  log "dropping containers' traffic to the metadata server ($METADATA_IP)"
+fi
+iptables -w -C DOCKER-USER -d "$METADATA_IP/32" -j DROP || die "the rule dropping containers' traffic to $METADATA_IP is not in place; refusing to start"
+`,
+].join("\n");
 
 /** The readiness endpoint: GET /ready only; it never forwards anything from the CLI port (a wallet API). */
 export const READINESS_PY = String.raw`# livepeer-fleet readiness: GET /ready -> 200 if not draining and >= 1 worker attached, else 503. Other paths: 404.
@@ -428,15 +531,25 @@ if __name__ == "__main__":
 const specifiers = (s: string) => s.replace(/%/g, "%%");
 const execLine = (key: string, argv: string[]) => `${key}=${argv.map(systemdQuote).join(" ")}`;
 
-function oneshotUnit(description: string, exec: string[]): string {
+function oneshotUnit(description: string, exec: string[], onFailure?: string): string {
   return [
-    "[Unit]", `Description=${specifiers(description)}`, "Wants=network-online.target", "After=network-online.target", "",
+    "[Unit]", `Description=${specifiers(description)}`, "Wants=network-online.target", "After=network-online.target",
+    ...(onFailure ? [`OnFailure=${onFailure}`] : []), "",
     "[Service]", "Type=oneshot", "RemainAfterExit=yes", execLine("ExecStart", exec), "",
     "[Install]", "WantedBy=multi-user.target", "",
   ].join("\n");
 }
 
-function containerUnit(c: ContainerUnit, deps: string[], after: string[]): string {
+/** AWS: the unit that marks the instance Unhealthy; never enabled, only started on failure. */
+function unhealthyUnit(): string {
+  return [
+    "[Unit]", "Description=livepeer-fleet: a boot step failed; mark this instance Unhealthy so its Auto Scaling group replaces it",
+    "Wants=network-online.target", "After=network-online.target", "",
+    "[Service]", "Type=oneshot", "TimeoutStartSec=30min", execLine("ExecStart", [BOOT_PATHS.unhealthyScript]), "",
+  ].join("\n");
+}
+
+function containerUnit(c: ContainerUnit, deps: string[], after: string[], guard: boolean): string {
   const requires = ["docker.service", ...deps];
   return [
     "[Unit]", `Description=${specifiers(`livepeer-fleet container ${c.name} (${c.image})`)}`, `Requires=${requires.join(" ")}`,
@@ -445,6 +558,7 @@ function containerUnit(c: ContainerUnit, deps: string[], after: string[]): strin
     "[Service]", "Restart=always", "RestartSec=5", "TimeoutStopSec=60",
     execLine("ExecStartPre", ["-/usr/bin/docker", "rm", "-f", c.name]),
     execLine("ExecStartPre", [BOOT_PATHS.secretsScript, "check"]),
+    ...(guard ? [execLine("ExecStartPre", [BOOT_PATHS.metadataGuardScript])] : []),
     execLine("ExecStart", ["/usr/bin/docker", ...dockerRunArgv(c)]),
     execLine("ExecStop", ["-/usr/bin/docker", "stop", "--time", "30", c.name]), "",
     "[Install]", "WantedBy=multi-user.target", "",
@@ -475,14 +589,20 @@ export function bootPlan(node: { name: string; boot: BootSpec }, ctx: BootContex
     units.push(name);
   };
   const deps = [UNITS.secrets];
+  // AWS: installed first (the user-data's ERR trap starts it), enabled never; every boot oneshot triggers it on failure.
+  const onFailure = ctx.cloud === "aws" ? UNITS.unhealthy : undefined;
+  if (ctx.cloud === "aws") {
+    files.push({ path: BOOT_PATHS.unhealthyScript, mode: "0700", content: unhealthyScript(ctx.region) });
+    files.push({ path: `${BOOT_PATHS.units}/${UNITS.unhealthy}`, mode: "0644", content: unhealthyUnit() });
+  }
   if (ctx.cloud === "aws" && ctx.networkInterfaceId) {
     files.push({ path: BOOT_PATHS.networkInterfaceScript, mode: "0700", content: attachScript("livepeer-fleet-network-interface", ctx.networkInterfaceId, ctx.region, [], NETWORK_INTERFACE_BODY) });
-    unit(UNITS.networkInterface, oneshotUnit("livepeer-fleet: attach the node's network interface", [BOOT_PATHS.networkInterfaceScript]));
+    unit(UNITS.networkInterface, oneshotUnit("livepeer-fleet: attach the node's network interface", [BOOT_PATHS.networkInterfaceScript], onFailure));
     deps.push(UNITS.networkInterface);
   }
   if (ctx.cloud === "aws" && ctx.dataVolumeId) {
     files.push({ path: BOOT_PATHS.dataVolumeScript, mode: "0700", content: attachScript("livepeer-fleet-data-volume", ctx.dataVolumeId, ctx.region, dataVolumeVars(ctx.dataVolumeId), DATA_VOLUME_BODY) });
-    unit(UNITS.dataVolume, oneshotUnit(`livepeer-fleet: attach and mount the data volume at ${PATHS.dataDir}`, [BOOT_PATHS.dataVolumeScript]));
+    unit(UNITS.dataVolume, oneshotUnit(`livepeer-fleet: attach and mount the data volume at ${PATHS.dataDir}`, [BOOT_PATHS.dataVolumeScript], onFailure));
     deps.push(UNITS.dataVolume);
   }
   if (ctx.cloud === "gcp" && ctx.dataDiskDeviceName) {
@@ -491,11 +611,13 @@ export function bootPlan(node: { name: string; boot: BootSpec }, ctx: BootContex
     deps.push(UNITS.dataVolume);
   }
   files.push({ path: BOOT_PATHS.secretsScript, mode: "0700", content: secretsScript(b, ctx) });
-  unit(UNITS.secrets, oneshotUnit(`livepeer-fleet: fetch secrets into ${PATHS.secretsDir}`, [BOOT_PATHS.secretsScript, "fetch"]));
+  unit(UNITS.secrets, oneshotUnit(`livepeer-fleet: fetch secrets into ${PATHS.secretsDir}`, [BOOT_PATHS.secretsScript, "fetch"], onFailure));
+  const guard = ctx.cloud === "gcp" && b.containers.some(isBridged);
+  if (guard) files.push({ path: BOOT_PATHS.metadataGuardScript, mode: "0700", content: METADATA_GUARD_SCRIPT });
   const hasProxy = b.containers.some((c) => c.name === RPC_PROXY);
   for (const c of b.containers) {
     const after = hasProxy && c.name !== RPC_PROXY ? [unitName(RPC_PROXY)] : [];
-    unit(unitName(c.name), containerUnit(c, deps, after));
+    unit(unitName(c.name), containerUnit(c, deps, after, guard && isBridged(c)));
   }
   if (b.readiness) {
     files.push({ path: BOOT_PATHS.readiness, mode: "0644", content: READINESS_PY });
@@ -516,7 +638,22 @@ const PULL_LIB = String.raw`pull_image() {
   log "could not pull $1"; return 1
 }`;
 
-/** The EC2 user-data / GCE startup-script for one node. Deterministic: the same input gives the same string. */
+/**
+ * AWS user-data: when it fails, hand off to the unhealthy unit (non-blocking: it waits out the minimum
+ * uptime) so the group replaces the instance. Reloads systemd first: the failure may precede the reload.
+ */
+const REPORT_UNHEALTHY = String.raw`report_unhealthy() {
+  if systemctl daemon-reload && systemctl start --no-block ${UNITS.unhealthy}; then
+    log "started ${UNITS.unhealthy}: this instance will be marked Unhealthy and replaced by its group"
+  else
+    log "could not start ${UNITS.unhealthy}; this instance stays until replaced by hand"
+  fi
+}`;
+
+/**
+ * The EC2 user-data (gzip-compressed by src/aws/instance.ts) / GCE startup-script for one node.
+ * Deterministic: the same input gives the same string.
+ */
 export function renderBootScript(node: { name: string; boot: BootSpec }, ctx: BootContext): string {
   const { files, units } = bootPlan(node, ctx);
   const q = shellQuote;
@@ -533,7 +670,9 @@ export function renderBootScript(node: { name: string; boot: BootSpec }, ctx: Bo
     "set -o errtrace",
     "umask 022",
     `log() { printf 'livepeer-fleet-boot: %s\\n' "$*" >&2; logger -t livepeer-fleet-boot -- "$*" 2> /dev/null || true; }`,
-    `trap 'rc=$?; log "FAILED (exit $rc) at line $LINENO; see journalctl -u livepeer-fleet-*"' ERR`,
+    ...(gcp ? [] : [REPORT_UNHEALTHY]),
+    `on_error() { log "FAILED (exit $1) at line $2; see journalctl -u 'livepeer-fleet-*'"${gcp ? "" : "; report_unhealthy"}; }`,
+    `trap 'on_error $? $LINENO' ERR`,
     ...once,
     `log ${q(`node ${node.name}: installing boot files`)}`,
     `install -d -m 0755 /usr/local/sbin /usr/local/lib/livepeer-fleet ${q(PATHS.stateDir)}`,
@@ -550,7 +689,6 @@ export function renderBootScript(node: { name: string; boot: BootSpec }, ctx: Bo
     "",
   ].join("\n");
   const bytes = new TextEncoder().encode(script).length;
-  if (!gcp && bytes > USER_DATA_LIMIT) throw new Error(`boot script for node ${node.name} is ${bytes} bytes; EC2 user-data is limited to ${USER_DATA_LIMIT}`);
   if (gcp && bytes > STARTUP_SCRIPT_LIMIT) throw new Error(`boot script for node ${node.name} is ${bytes} bytes; a GCE metadata value is limited to ${STARTUP_SCRIPT_LIMIT}`);
   return script;
 }

@@ -41,22 +41,33 @@ function rpcProxyUnit(spec: FleetSpec): ContainerUnit {
     mounts: [`${PATHS.secretsDir}/${SECRET_FILES.rpcProxyConfig}:${RPC_PROXY_CONTAINER_CONFIG}:ro`],
     gpus: false,
     user: `${RPC_PROXY_UID}:${RPC_PROXY_UID}`,
+    // A third-party image holding the keyed RPC URLs: never in the host's network namespace (there it could
+    // reach the metadata service and take the instance role's credentials, which read the keystore and its
+    // password). On the bridge, published on the host's loopback only, where go-livepeer's -ethUrl points.
+    network: { publish: [`127.0.0.1:${PORTS.rpcProxy}:${PORTS.rpcProxy}`] },
   };
 }
 
 function livepeerUnit(spec: FleetSpec, argv: string[], gpus: boolean): ContainerUnit {
-  return { name: "livepeer", image: spec.images.livepeer, args: argv, mounts: [secretsMount, dataMount], gpus };
+  return { name: "livepeer", image: spec.images.livepeer, args: argv, mounts: [secretsMount, dataMount], gpus, network: "host" };
 }
+
+/**
+ * Format revision of the RPC proxy config (SecretEntry.revision). 1: eRPC listens on 0.0.0.0 inside its
+ * bridged container (revision 0 listened on 127.0.0.1, which a published port cannot reach).
+ */
+export const RPC_PROXY_CONFIG_REVISION = 1;
 
 /** The eRPC config file holding the keyed upstream URLs, in failover order. Rendered inside a secret. */
 export function renderRpcProxyConfig(network: keyof typeof CHAIN_IDS, upstreams: string[]): string {
   const chainId = CHAIN_IDS[network];
   const lines = [
-    "# livepeer-fleet: loopback JSON-RPC proxy for go-livepeer's -ethUrl (keyed upstream URLs live only here)",
+    "# livepeer-fleet: JSON-RPC proxy for go-livepeer's -ethUrl (keyed upstream URLs live only here). It listens on",
+    "# every address of its own container; docker publishes the port on the host's loopback only.",
     "logLevel: warn",
     "server:",
     "  listenV4: true",
-    "  httpHostV4: 127.0.0.1",
+    "  httpHostV4: 0.0.0.0",
     `  httpPortV4: ${PORTS.rpcProxy}`,
     "metrics:",
     "  enabled: false",
@@ -287,7 +298,7 @@ function regionLayout(spec: FleetSpec, r: RegionSpec, zone: string, rdm: Redeeme
   const chainNodes = [...orchestrators, ...(redeemer ? [redeemer] : []), ...(reward ? [reward] : [])];
   const secrets: SecretEntry[] = [
     { id: secretIds.orchSecret, source: { kind: "orch-secret" }, readers: [...orchestrators.map((o) => o.name), ...workerGroups.map((g) => g.name)] },
-    { id: secretIds.rpcProxyConfig, source: { kind: "rpc-proxy-config" }, readers: chainNodes.map((n) => n.name) },
+    { id: secretIds.rpcProxyConfig, source: { kind: "rpc-proxy-config" }, readers: chainNodes.map((n) => n.name), revision: RPC_PROXY_CONFIG_REVISION },
     ...chainNodes.flatMap((n): SecretEntry[] => [
       { id: secretIds.keystore(n.name), source: { kind: "keystore", node: n.name }, readers: [n.name] },
       { id: secretIds.password(n.name), source: { kind: "password", node: n.name }, readers: [n.name] },

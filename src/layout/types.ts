@@ -68,9 +68,24 @@ export interface SecretEntry {
   source: SecretSource;
   /** Names of the nodes / worker groups allowed to read it. */
   readers: string[];
+  /**
+   * Format revision of a value the fleet renders itself (the RPC proxy config): added to the spec's
+   * `secretsVersion` as the write-only version, so a changed format reaches existing stores at the next
+   * `pulumi up` without a manual bump (write-only values are never diffed). Absent: 0.
+   */
+  revision?: number;
 }
 
 export type PinnedRole = "orchestrator" | "redeemer" | "reward";
+
+/**
+ * A container's network: `host` (the host's namespace: go-livepeer, which listens on the node's
+ * addresses), or the default docker bridge with ports published on the host's loopback only
+ * (`127.0.0.1:<host port>:<container port>`). A bridged container cannot reach the instance metadata
+ * service on AWS (IMDSv2 with hop limit 1) and, on GCP, is cut off from the metadata server by an
+ * iptables rule the boot installs; on the host network it could read the node's cloud credentials.
+ */
+export type ContainerNetwork = "host" | { publish: string[] };
 
 /** A container the boot script runs as a systemd unit. */
 export interface ContainerUnit {
@@ -85,6 +100,7 @@ export interface ContainerUnit {
   gpus: boolean;
   /** `uid:gid` to run as (`docker run --user`); default: the image's user. */
   user?: string;
+  network: ContainerNetwork;
 }
 
 /** What every node's boot needs, whatever the role. */

@@ -26,6 +26,9 @@
  * rejects with the first of: a failed registration (mock threw, duplicate URN), a failed invoke (even
  * one the program swallowed or only used as an input: under mocks it means a missing mock), an
  * unhandled rejection raised during the run (e.g. a throwing `apply` feeding an input), `pulumi.log.error`.
+ * The run stops waiting as soon as one of the first three is recorded: when preparing a resource's inputs
+ * fails, the SDK never resolves (nor rejects) that resource's outputs, so a program or stack output that
+ * depends on it would otherwise wait forever (and the process would end with the plan unsettled).
  * Caveat: jest sandboxes `process`, so inside jest the unhandled-rejection path is reported by jest as a
  * test failure instead of reaching `runPlan` (the CLI runs in a real process, where it works).
  *
@@ -165,6 +168,8 @@ interface RunState {
   invokes: Map<string, number>;
   diagnostics: Array<{ severity: string; message: string; resource: string | null }>;
   errors: unknown[];
+  /** Records a failure (state.errors) and ends any wait on the program or its outputs. */
+  fail(e: unknown): void;
 }
 
 /** Splits a URN into its qualified type (`a$b$c`) and name. */
@@ -209,13 +214,13 @@ function wrapMonitor(monitor: MonitorLike, state: RunState, project: string, sta
     // The mock monitor does not reject duplicate URNs; the real engine does.
     const realUrn = `urn:pulumi:${stack}::${project}::${reg.chain}::${name}`;
     if (state.seenUrns.has(realUrn)) {
-      state.errors.push(new Error(`Duplicate resource URN '${realUrn}'; try giving it a unique name`));
+      state.fail(new Error(`Duplicate resource URN '${realUrn}'; try giving it a unique name`));
     }
     state.seenUrns.add(realUrn);
     const secretOutputs = req.getAdditionalsecretoutputsList();
     return register(req, (err, resp) => {
       if (err || !resp) {
-        state.errors.push(err ?? new Error(`registration of ${type}::${name} returned no response`));
+        state.fail(err ?? new Error(`registration of ${type}::${name} returned no response`));
         return cb(err, resp);
       }
       if (secretOutputs.length > 0) markSecret(resp, secretOutputs);
@@ -244,7 +249,7 @@ function wrapMonitor(monitor: MonitorLike, state: RunState, project: string, sta
       }
       // A failed invoke fails the plan even if the program swallowed it or only used it as an input:
       // under mocks it means a missing mock, which must be noticed.
-      if (err) state.errors.push(err);
+      if (err) state.fail(err);
       cb(err, resp);
     });
   };
@@ -415,6 +420,10 @@ export function runPlan(program: PlanProgram, opts: PlanOptions): Promise<Plan> 
 
 async function runIsolated(program: PlanProgram, opts: PlanOptions): Promise<Plan> {
   const config = { ...(opts.config ?? {}) };
+  let failed!: (e: unknown) => void;
+  // Rejects with the first recorded failure; only ever raced against, so it never goes unhandled.
+  const failure = new Promise<never>((_resolve, reject) => (failed = reject));
+  failure.catch(() => undefined);
   const state: RunState = {
     byUrn: new Map(),
     seenUrns: new Set(),
@@ -423,7 +432,12 @@ async function runIsolated(program: PlanProgram, opts: PlanOptions): Promise<Pla
     invokes: new Map(),
     diagnostics: [],
     errors: [],
+    fail(e) {
+      state.errors.push(e);
+      failed(state.errors[0]);
+    },
   };
+  const unlessFailed = <T>(p: Promise<T>): Promise<T> => Promise.race([p, failure]);
   const mocks = createMocks({
     config,
     invokes: opts.invokes,
@@ -443,17 +457,19 @@ async function runIsolated(program: PlanProgram, opts: PlanOptions): Promise<Pla
   // Failures that never reach the program (a rejected registration, an Output-form invoke whose result is
   // only used as an input) surface as unhandled rejections, which the Pulumi language host treats as errors.
   const unhandled = (reason: unknown) => {
-    state.errors.push(reason);
+    state.fail(reason);
   };
   process.on("unhandledRejection", unhandled);
   try {
     let serialized: unknown;
     try {
-      const returned = await program();
-      serialized = await rpc.serializeProperty("outputs", returned ?? {}, new Set(), { keepOutputValues: false });
+      const returned = await unlessFailed(Promise.resolve(program()));
+      serialized = await unlessFailed(rpc.serializeProperty("outputs", returned ?? {}, new Set(), { keepOutputValues: false }));
     } finally {
-      // Let in-flight registrations finish even on failure, so nothing of this run leaks into the next one.
-      await settings.waitForRPCs().catch((e: unknown) => state.errors.push(e));
+      // Let in-flight registrations finish, so nothing of this run leaks into the next one; after a failure
+      // only until then: registrations waiting on a resource whose inputs failed never finish. What is left
+      // pending belongs to this run's own store and monitor.
+      await unlessFailed(settings.waitForRPCs().catch((e: unknown) => state.fail(e))).catch(() => undefined);
       // Node reports unhandled rejections only after the microtask queue drains: yield one macrotask
       // turn so they reach `unhandled` before it is removed.
       await new Promise((resolve) => setImmediate(resolve));

@@ -18,7 +18,8 @@ const AMI = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 /** A pinned GCE image: `projects/<p>/global/images/<name>` (a family would float), optionally as a full URL. */
 const GCE_IMAGE = /^(https:\/\/www\.googleapis\.com\/compute\/v1\/)?projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/global\/images\/[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const GCP_PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
-const EC2_TYPE = /^[a-z0-9]+[a-z0-9-]*\.[a-z0-9]+$/;
+/** `c6i.large`, `g4dn.xlarge`, `u-6tb1.112xlarge`, and metal sizes like `c7i.metal-24xl`, `g6.metal-48xl`. */
+const EC2_TYPE = /^[a-z0-9]+[a-z0-9-]*\.[a-z0-9]+(-[a-z0-9]+)*$/;
 const GCE_TYPE = /^[a-z][a-z0-9]*-[a-z]+(-\d+)?(-[a-z0-9]+)*$/;
 
 export function checkRegionName(cloud: Cloud, region: string): string | undefined {

@@ -1,8 +1,66 @@
 /**
- * Reading keystore files without decrypting them (no scrypt at plan time). Pure apart from the
- * injected file reader.
+ * Reading keystore files without decrypting them (no scrypt at plan time). `inspectKeystore` is pure;
+ * `readKeystoreFile` is the one careful reader of a keystore path.
  */
+import * as fs from "fs";
 import { getAddress } from "ethers";
+
+/** Largest keystore file read: a V3 keystore is well under 1 KiB; the secret stores hold at most 64 KiB. */
+export const MAX_KEYSTORE_BYTES = 64 * 1024;
+
+/** A keystore path that is not a small regular file; the message says what it is instead. */
+export class KeystoreFileError extends Error {
+  constructor(message: string, readonly code: string) {
+    super(message);
+    this.name = "KeystoreFileError";
+  }
+}
+
+function fileKind(st: fs.Stats): string {
+  if (st.isDirectory()) return "a directory";
+  if (st.isFIFO()) return "a FIFO (named pipe)";
+  if (st.isCharacterDevice()) return "a character device";
+  if (st.isBlockDevice()) return "a block device";
+  if (st.isSocket()) return "a socket";
+  return "not a regular file";
+}
+
+/**
+ * Reads a keystore file: it must be (after following symlinks) a regular file of at most 64 KiB, valid
+ * UTF-8. Never blocks and never reads more than the limit: the path is stat'ed first, opened with
+ * O_NONBLOCK (a FIFO swapped in after the stat cannot hang the open), and the open descriptor is checked
+ * again before reading. Throws KeystoreFileError (or the system error, e.g. ENOENT).
+ */
+export function readKeystoreFile(file: string): string {
+  const tooBig = (n: number | string) => new KeystoreFileError(`is ${n} bytes; a keystore file holds at most ${MAX_KEYSTORE_BYTES} bytes (an encrypted V3 keystore is under 1 KiB)`, "EFBIG");
+  const check = (st: fs.Stats) => {
+    if (!st.isFile()) return new KeystoreFileError(`is ${fileKind(st)}, not a regular file`, "ENOTREG");
+    if (st.size > MAX_KEYSTORE_BYTES) return tooBig(st.size);
+    return undefined;
+  };
+  const before = check(fs.statSync(file));
+  if (before) throw before;
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOCTTY ?? 0));
+  try {
+    const after = check(fs.fstatSync(fd));
+    if (after) throw after;
+    const buf = Buffer.alloc(MAX_KEYSTORE_BYTES + 1);
+    let n = 0;
+    for (;;) {
+      const got = fs.readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n > MAX_KEYSTORE_BYTES) throw tooBig(`more than ${MAX_KEYSTORE_BYTES}`);
+    }
+    try {
+      return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(buf.subarray(0, n));
+    } catch {
+      throw new KeystoreFileError("is not valid UTF-8 text; an encrypted V3 keystore JSON is required", "EILSEQ");
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
 
 export interface KeystoreInfo {
   /** Checksummed address recorded in the keystore. */
@@ -13,6 +71,10 @@ export interface KeystoreInfo {
 
 /** Parses a V3 keystore's text. Returns the keystore or a message saying what it is instead. */
 export function inspectKeystore(text: string): KeystoreInfo | { error: string } {
+  // The node's boot check parses the keystore with python's json, which refuses a byte-order mark.
+  if (text.includes("\uFEFF")) {
+    return { error: "starts with (or holds) a UTF-8 byte-order mark (BOM), which the node's boot check refuses; save it as UTF-8 without BOM" };
+  }
   const trimmed = text.trim();
   if (/^(0x)?[0-9a-fA-F]{64}$/.test(trimmed)) {
     return { error: "is a raw private key; only an encrypted V3 keystore JSON is accepted (see `livepeer-fleet keys`)" };

@@ -1,7 +1,7 @@
 /** Reading a spec from a file: a plain fleet YAML, or a Pulumi stack config holding `livepeer-fleet:fleet`. */
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
+import { LineCounter, parseDocument, visit } from "yaml";
 import { FleetConfigError } from "./errors";
 import { Fleet, loadFleet } from "./validate";
 
@@ -20,25 +20,84 @@ export interface SpecFile {
   baseDir: string;
 }
 
+/** One YAML problem: where (1-based line and column, when known) and the parser's error code. Never the text. */
+export interface YamlProblem {
+  line?: number;
+  col?: number;
+  code: string;
+}
+
+/**
+ * Parses YAML the way the spec files need: merge keys (`<<: *anchor`, as Pulumi's own YAML reader takes
+ * them), nothing logged, and every error and warning (an unresolved tag, an alias to no anchor, a duplicate
+ * key …) reported by position and code only, so a secret that broke the syntax (an unquoted password
+ * starting with `*` or `!`) is never repeated in a message.
+ */
+export function parseYamlText(text: string): { ok: true; value: unknown } | { ok: false; problems: YamlProblem[] } {
+  const lineCounter = new LineCounter();
+  const at = (offset: number | undefined) => {
+    if (offset === undefined) return {};
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, col: p.col };
+  };
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { logLevel: "silent", merge: true, lineCounter, prettyErrors: false, uniqueKeys: true });
+  } catch {
+    return { ok: false, problems: [{ code: "PARSE_FAILED" }] };
+  }
+  const problems: YamlProblem[] = [...doc.errors, ...doc.warnings].map((e) => ({ ...(e.linePos ? { line: e.linePos[0].line, col: e.linePos[0].col } : at(e.pos?.[0])), code: e.code }));
+  // An alias naming no anchor is not a parse error: it would only throw (quoting the alias) when converted.
+  visit(doc, {
+    Alias(_k, node) {
+      let target: unknown;
+      try {
+        target = node.resolve(doc);
+      } catch {
+        target = undefined;
+      }
+      if (!target) problems.push({ ...at(node.range?.[0]), code: "UNRESOLVED_ALIAS" });
+    },
+  });
+  if (problems.length > 0) return { ok: false, problems };
+  try {
+    return { ok: true, value: doc.toJS({ maxAliasCount: 100 }) };
+  } catch {
+    return { ok: false, problems: [{ code: "ALIAS_EXPANSION_FAILED" }] };
+  }
+}
+
+/** "line 3, column 7: TAG_RESOLVE_FAILED". */
+export function formatYamlProblem(p: YamlProblem): string {
+  const where = p.line !== undefined ? `line ${p.line}${p.col !== undefined ? `, column ${p.col}` : ""}: ` : "";
+  return `${where}${p.code}`;
+}
+
+/** Parses a YAML file's text or throws FleetConfigError naming `file` and each problem's line, column and code. */
+export function parseYamlFile(text: string, file: string, flag = "--config"): unknown {
+  const r = parseYamlText(text);
+  if (r.ok) return r.value;
+  throw new FleetConfigError(r.problems.map((p) => ({
+    path: flag,
+    value: file,
+    message: `is not valid YAML (${formatYamlProblem(p)}); quote values that start with a special character such as * & ! | > ' " % @ \` (e.g. passwords)`,
+  })));
+}
+
 export function readSpecFile(file: string): SpecFile {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (e: any) {
-    throw new FleetConfigError([{ path: "--config", value: file, message: `cannot be read (${e?.code ?? e}); give a Pulumi.<stack>.yaml or a fleet YAML file` }]);
+    throw new FleetConfigError([{ path: "--config", value: file, message: `cannot be read (${e?.code ?? "error"}); give a Pulumi.<stack>.yaml or a fleet YAML file` }]);
   }
-  let doc: any;
-  try {
-    doc = parseYaml(text);
-  } catch (e: any) {
-    throw new FleetConfigError([{ path: "--config", value: file, message: `is not valid YAML: ${String(e?.message ?? e).split("\n")[0]}` }]);
-  }
+  const doc: any = parseYamlFile(text, file);
   const baseDir = path.dirname(path.resolve(file));
   const base = path.basename(file);
   const m = /^Pulumi\.(.+)\.ya?ml$/.exec(base);
-  if (doc && typeof doc === "object" && doc.config && typeof doc.config === "object") {
+  if (doc && typeof doc === "object" && !Array.isArray(doc) && doc.config && typeof doc.config === "object") {
     const key = `${CONFIG_NAMESPACE}:${CONFIG_KEY}`;
-    if (!(key in doc.config)) {
+    if (!Object.prototype.hasOwnProperty.call(doc.config, key)) {
       throw new FleetConfigError([{ path: `config.${key}`, value: undefined, message: `is missing from ${base}; the whole fleet spec lives under this key` }]);
     }
     return { raw: doc.config[key], kind: "stack", stack: m ? m[1] : base.replace(/\.ya?ml$/, ""), baseDir };

@@ -24,16 +24,42 @@ const name = z
 
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().min(0);
+/** Upper bounds: far above any real fleet, low enough that a typo (or a YAML float) cannot size one. */
+export const LIMITS = { gpusPerInstance: 16, sessionsPerGpu: 1000, groupSize: 1000, volumeGb: 16384 } as const;
+const groupSize = nonNegativeInt.max(LIMITS.groupSize);
+const volumeGb = positiveInt.max(LIMITS.volumeGb);
 
-/** A decimal wei amount or a currency amount like `0.50USD`, as go-livepeer's -pricePerUnit takes it. */
-const priceString = z.union([z.string(), z.number()]).transform((v) => String(v));
+/** What a YAML number that cannot be kept exactly is told. */
+export const QUOTE_NUMBER =
+  "must be written as a quoted string: YAML reads this number as floating point (above 2^53, fractional, hex or in exponent form), which loses digits; write it as a quoted string of an integer wei amount, e.g. \"1000000000000000000\"";
+
+/**
+ * A wei amount (or a currency amount like `0.50USD`) as go-livepeer's flags take it: a string, or a YAML
+ * number only when it is a safe integer (anything else was already rounded by the YAML parser).
+ */
+const priceString = z
+  .union([z.string(), z.number()])
+  .superRefine((v, ctx) => {
+    if (typeof v === "number" && !Number.isSafeInteger(v)) ctx.addIssue({ code: "custom", message: QUOTE_NUMBER });
+  })
+  .transform((v) => String(v));
+
+/** A decimal amount (wei, or units of a currency): a string, or a YAML number that prints exactly as written. */
+const decimalString = z
+  .union([z.string(), z.number()])
+  .superRefine((v, ctx) => {
+    if (typeof v === "number" && !(Number.isSafeInteger(v) || (Number.isFinite(v) && Math.abs(v) < 2 ** 53 && /^-?\d+\.\d+$/.test(String(v))))) {
+      ctx.addIssue({ code: "custom", message: QUOTE_NUMBER });
+    }
+  })
+  .transform((v) => String(v));
 
 export const Pricing = z
   .object({
     /** -pricePerUnit: wei per pixelsPerUnit pixels, or a currency such as `0.50USD`. Required on chain. */
     pricePerUnit: priceString.optional(),
     /** -pixelsPerUnit, integer > 0. Default 1. */
-    pixelsPerUnit: z.union([z.string(), z.number()]).transform((v) => String(v)).default("1"),
+    pixelsPerUnit: priceString.default("1"),
     /** -autoAdjustPrice. Default true (go-livepeer's default). */
     autoAdjustPrice: z.boolean().default(true),
     /** -ticketEV in wei. Omitted → go-livepeer default. */
@@ -51,10 +77,10 @@ export const GatewayPrice = z
     /** The gateway's Ethereum address (checksummed). */
     address: z.string(),
     /** A decimal amount: wei, or `currency` units when a currency is given. */
-    pricePerUnit: priceString,
+    pricePerUnit: decimalString,
     /** Pixels the price buys (integer > 0). Default: the pricing's pixelsPerUnit. */
-    pixelsPerUnit: z.union([z.string(), z.number()]).transform((v) => String(v)).optional(),
-    /** e.g. `USD` (needs the price feed); omitted → wei. */
+    pixelsPerUnit: priceString.optional(),
+    /** `USD` only (go-livepeer's price feed is ETH/USD); omitted → wei. */
     currency: z.string().optional(),
   })
   .strict();
@@ -63,7 +89,7 @@ export const GatewayPrice = z
 export const RegionPricing = z
   .object({
     pricePerUnit: priceString.optional(),
-    pixelsPerUnit: z.union([z.string(), z.number()]).transform((v) => String(v)).optional(),
+    pixelsPerUnit: priceString.optional(),
     autoAdjustPrice: z.boolean().optional(),
     ticketEV: priceString.optional(),
     maxFaceValue: priceString.optional(),
@@ -135,7 +161,7 @@ export const Orchestrator = z
     privateIp: z.string().optional(),
     /** Machine type. Default: c6i.large (AWS), n2-standard-2 (GCP). */
     instanceType: z.string().optional(),
-    rootVolumeGb: positiveInt.default(30),
+    rootVolumeGb: volumeGb.default(30),
   })
   .strict();
 export type Orchestrator = z.infer<typeof Orchestrator>;
@@ -143,7 +169,7 @@ export type Orchestrator = z.infer<typeof Orchestrator>;
 export const Spot = z
   .object({
     /** Instances always on demand. */
-    onDemandBase: nonNegativeInt.default(0),
+    onDemandBase: groupSize.default(0),
     /** Percentage of instances above the base that are on demand (0 = all spot). */
     onDemandPercentAboveBase: z.number().int().min(0).max(100).default(0),
   })
@@ -159,19 +185,19 @@ export const WorkerPool = z
         /** GPU model, for capacity figures and docs (e.g. `T4`). */
         model: z.string(),
         /** GPUs per instance. */
-        count: positiveInt,
+        count: positiveInt.max(LIMITS.gpusPerInstance),
         /** GCP accelerator type (e.g. `nvidia-l4`); default derived from the model. */
         type: z.string().optional(),
       })
       .strict(),
     /** Concurrent sessions one GPU sustains (from your own benchmark). Worker -maxSessions = count × this. */
-    sessionsPerGpu: positiveInt,
+    sessionsPerGpu: positiveInt.max(LIMITS.sessionsPerGpu),
     /** Instances per group (each O gets its own group of this size). */
-    minSize: nonNegativeInt,
-    maxSize: positiveInt,
-    desiredSize: nonNegativeInt.optional(),
+    minSize: groupSize,
+    maxSize: positiveInt.max(LIMITS.groupSize),
+    desiredSize: groupSize.optional(),
     spot: Spot.optional(),
-    rootVolumeGb: positiveInt.default(100),
+    rootVolumeGb: volumeGb.default(100),
   })
   .strict();
 export type WorkerPool = z.infer<typeof WorkerPool>;
@@ -270,8 +296,8 @@ const pinnedNodeFields = {
   /** Machine type. Default: t3.medium (AWS), e2-medium (GCP). */
   instanceType: z.string().optional(),
   /** Persistent data volume (go-livepeer -dataDir), GiB. */
-  dataVolumeGb: positiveInt.default(20),
-  rootVolumeGb: positiveInt.default(30),
+  dataVolumeGb: volumeGb.default(20),
+  rootVolumeGb: volumeGb.default(30),
 };
 
 export const Redeemer = z
@@ -290,7 +316,7 @@ export const Reward = z.discriminatedUnion("mode", [
       ...walletFields,
       ...pinnedNodeFields,
       /** -maxGasPrice in wei: the reward call is skipped while gas is above it. */
-      maxGasPrice: z.union([z.string(), z.number()]).transform((v) => String(v)),
+      maxGasPrice: priceString,
     })
     .strict(),
   z
@@ -299,14 +325,14 @@ export const Reward = z.discriminatedUnion("mode", [
       /** A LIP-118 reward-caller key set with setRewardCaller (not the registered key). */
       ...walletFields,
       ...pinnedNodeFields,
-      maxGasPrice: z.union([z.string(), z.number()]).transform((v) => String(v)),
+      maxGasPrice: priceString,
     })
     .strict(),
   z
     .object({
       mode: z.literal("external"),
       /** Free text naming what calls reward (e.g. "OrchestratorSiphon on the cold host"). */
-      description: z.string().min(1),
+      description: z.string().refine((d) => d.trim() !== "", "must not be empty or blank: say what calls reward (e.g. \"OrchestratorSiphon on the cold host\")"),
     })
     .strict(),
 ]);

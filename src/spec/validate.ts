@@ -4,11 +4,10 @@
  * the injected file reader (keystores are read, never decrypted).
  */
 import * as path from "path";
-import * as fs from "fs";
 import { getAddress, ZeroAddress } from "ethers";
 import { FleetConfigError, SpecIssue, pathToString } from "./errors";
 import { FleetSpecSchema, ParsedFleetSpec } from "./schema";
-import { inspectKeystore, KeystoreInfo } from "./keystore";
+import { inspectKeystore, KeystoreInfo, readKeystoreFile, KeystoreFileError } from "./keystore";
 import { REDACTED, SecretValue } from "./secret";
 import { checkFleetName, checkStem, join } from "../naming";
 import { cidrContains, parseCidr, parseIpv4, managedSubnets, zoneIndex, defaultNodeIp } from "./net";
@@ -30,28 +29,60 @@ export interface Fleet {
 export interface LoadOptions {
   /** Directory keystore paths are relative to (the config file's or the Pulumi project's). */
   baseDir: string;
-  /** File reader, for tests. Default: fs.readFileSync(…, "utf8"). */
+  /** Keystore file reader, for tests. Default: `readKeystoreFile` (a regular file of at most 64 KiB, never blocking). */
   readFile?: (file: string) => string;
 }
 
 const FLOATING_TAGS = new Set(["latest", "stable", "edge", "nightly", "main", "master", "dev", "develop", "head", "canary", "beta", "rc"]);
 
-/** Checks a container image reference is pinned. Returns a message or undefined. */
+/** Docker reference grammar (distribution/reference): registry host, path components, tag, digest. */
+const REGISTRY_HOST = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]{1,5})?$/;
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+/** A parsed image reference `[registry[:port]/]repo[/repo…][:tag][@sha256:digest]`, or why it is not one. */
+export function parseImageReference(image: string): { registry?: string; repository: string; tag?: string; digest?: string } | { error: string } {
+  if (image === "" || /[^\x21-\x7e]/.test(image)) return { error: "is not an image reference (empty, or holding spaces, control or non-ASCII characters)" };
+  if (image.startsWith("-")) return { error: "is not an image reference (it starts with `-`)" };
+  const at = image.indexOf("@");
+  const name = at >= 0 ? image.slice(0, at) : image;
+  const digest = at >= 0 ? image.slice(at + 1) : undefined;
+  const lastSlash = name.lastIndexOf("/");
+  const colon = name.indexOf(":", lastSlash + 1);
+  const repoPart = colon >= 0 ? name.slice(0, colon) : name;
+  const tag = colon >= 0 ? name.slice(colon + 1) : undefined;
+  const parts = repoPart.split("/");
+  let registry: string | undefined;
+  // Docker reads a first component with a `.` or `:` (or `localhost`) as the registry; one with uppercase
+  // letters too, which is never what was meant: that is reported as a bad path component below.
+  if (parts.length > 1 && (/[.:]/.test(parts[0]) || parts[0] === "localhost")) {
+    registry = parts.shift()!;
+    if (!REGISTRY_HOST.test(registry)) return { error: `has an invalid registry \`${registry}\` (a host name, optionally with :port)` };
+  }
+  if (parts.length === 0 || parts.some((c) => c === "")) return { error: "has an empty repository name or path component" };
+  const bad = parts.find((c) => !PATH_COMPONENT.test(c));
+  if (bad !== undefined) return { error: `has an invalid repository path component \`${bad}\` (lowercase letters and digits, separated by \`.\`, \`_\`, \`__\` or \`-\`)` };
+  if (repoPart.length > 255) return { error: "has a repository name longer than 255 characters" };
+  return { ...(registry ? { registry } : {}), repository: parts.join("/"), ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+}
+
+/** Checks a container image reference is a well-formed Docker reference and pinned. Returns a message or undefined. */
 export function checkImagePinned(image: string): string | undefined {
   const accepted = "accepted: `repo:tag` with an exact version tag (e.g. `livepeer/go-livepeer:v0.9.1`) or `repo@sha256:<64 hex>`";
-  if (/\s/.test(image) || image === "") return `is not an image reference; ${accepted}`;
-  const at = image.indexOf("@");
-  if (at >= 0) {
-    return /^sha256:[0-9a-f]{64}$/.test(image.slice(at + 1)) ? undefined : `has a malformed digest; ${accepted}`;
+  const ref = parseImageReference(image);
+  if ("error" in ref) return `${ref.error}; ${accepted}`;
+  const { tag, digest } = ref;
+  const invalidTag = (t: string) => `has an invalid tag \`${t}\` (letters, digits, \`_\`, \`.\`, \`-\`, at most 128, not starting with \`.\` or \`-\`); ${accepted}`;
+  if (digest !== undefined) {
+    // Pinned by digest (the tag is then only a label), but the reference must still be well formed.
+    if (tag !== undefined && !TAG.test(tag)) return invalidTag(tag);
+    return /^sha256:[0-9a-f]{64}$/.test(digest) ? undefined : `has a malformed digest; ${accepted}`;
   }
-  const lastSlash = image.lastIndexOf("/");
-  const colon = image.indexOf(":", lastSlash + 1);
-  if (colon < 0) return `has no tag (that means \`latest\`); ${accepted}`;
-  const tag = image.slice(colon + 1);
+  if (tag === undefined) return `has no tag (that means \`latest\`); ${accepted}`;
   if (FLOATING_TAGS.has(tag.toLowerCase()) || /(^|[-_.])latest([-_.]|$)/i.test(tag)) return `uses the floating tag \`${tag}\`; ${accepted}`;
   if (/(^|\.)[x*]($|[.-])/i.test(tag.replace(/^v/i, ""))) return `uses the wildcard tag \`${tag}\`; ${accepted}`;
+  if (!TAG.test(tag)) return invalidTag(tag);
   if (/^v?\d+(\.\d+)?$/.test(tag)) return `uses the tag \`${tag}\`, which floats over patch releases; ${accepted}`;
-  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) return `has an invalid tag \`${tag}\`; ${accepted}`;
   return undefined;
 }
 
@@ -63,14 +94,26 @@ export function imageVersion(image: string): [number, number, number] | undefine
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const WEI = /^\d+$/;
-const CURRENCY_PRICE = /^\d+(\.\d+)?[A-Za-z]{3}$/;
+/** go-livepeer's price feed is ETH/USD: any other currency makes it exit at start. */
+const CURRENCY_PRICE = /^\d+(\.\d+)?USD$/;
+/** Secrets Manager and Secret Manager hold at most 64 KiB per secret value. */
+export const MAX_SECRET_BYTES = 64 * 1024;
+/** GPU model as shown in plans and capacity figures. */
+const GPU_MODEL = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,31}$/;
 
 /** Parses and validates a raw spec. Throws FleetConfigError listing every problem. */
 export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
-  const readFile = opts.readFile ?? ((f: string) => fs.readFileSync(f, "utf8"));
+  const readFile = opts.readFile ?? readKeystoreFile;
+  // Keys that would rewrite an object's prototype are dropped silently by the structural check: refuse them.
+  const protoIssues = prototypeKeys(raw);
   const parsed = FleetSpecSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.flatMap((i) => zodIssue(raw, i));
+  if (!parsed.success || protoIssues.length > 0) {
+    // An integer above a field's own bound is also outside the safe-integer range: report the bound only.
+    const zIssues = parsed.success ? [] : parsed.error.issues;
+    const bounded = new Set(zIssues.filter((i) => i.code === "too_big" && i.maximum !== Number.MAX_SAFE_INTEGER).map((i) => pathToString(i.path as (string | number)[])));
+    const kept = zIssues.filter((i) => !(i.code === "too_big" && i.maximum === Number.MAX_SAFE_INTEGER && bounded.has(pathToString(i.path as (string | number)[]))));
+    const protoPaths = new Set(protoIssues.map((i) => i.path));
+    const issues = [...protoIssues, ...kept.flatMap((i) => zodIssue(raw, i as ZodIssueLike)).filter((i) => !protoPaths.has(i.path))];
     // The cross-field rules need a well-formed spec, but the standalone ones can still run on the
     // fields that are well-formed, so one round of fixes covers as much as possible.
     const seen = new Set(issues.map((i) => i.path));
@@ -115,10 +158,14 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
   // ---- secrets that can be checked --------------------------------------------------------------
   if (spec.rpcUrls.length === 0) add("rpcUrls", [], "needs at least one Arbitrum JSON-RPC URL (secure values; two or more give failover)");
   spec.rpcUrls.forEach((u, i) => {
-    if (!u.encrypted && !/^https?:\/\/[^\s/]+/.test(u.reveal())) add(`rpcUrls[${i}]`, "[secret]", "must be an http(s) URL");
+    if (u.encrypted || !checkSecretText(u, `rpcUrls[${i}]`, add)) return;
+    const problem = rpcUrlProblem(u.reveal());
+    if (problem) add(`rpcUrls[${i}]`, REDACTED, problem);
   });
-  if (spec.orchSecret && !spec.orchSecret.encrypted && spec.orchSecret.reveal().trim().length < 32) {
-    add("orchSecret", "[secret]", "must be at least 32 characters (random); omit it to have one generated");
+  if (spec.orchSecret && !spec.orchSecret.encrypted) {
+    if (checkSecretText(spec.orchSecret, "orchSecret", add) && spec.orchSecret.reveal().trim().length < 32) {
+      add("orchSecret", REDACTED, "must be at least 32 characters (random); omit it to have one generated");
+    }
   }
 
   // ---- regions ----------------------------------------------------------------------------------
@@ -150,14 +197,16 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
     else wallets.set(a, where);
   };
 
-  const readWallet = (w: { address: string; keystore: string }, where: string, node: string) => {
+  const readWallet = (w: { address: string; keystore: string; password: SecretValue }, where: string, node: string) => {
     checkAddress(w.address, `${where}.address`, add);
+    if (!w.password.encrypted) checkSecretText(w.password, `${where}.password`, add);
     const file = path.resolve(opts.baseDir, w.keystore);
     let text: string;
     try {
       text = readFile(file);
     } catch (e: any) {
-      add(`${where}.keystore`, w.keystore, `cannot be read (${e?.code ?? e?.message ?? e}); give the path of an encrypted V3 keystore JSON, relative to ${opts.baseDir}`);
+      const why = e instanceof KeystoreFileError ? e.message : `cannot be read (${e?.code ?? "error"})`;
+      add(`${where}.keystore`, w.keystore, `${why}; give the path of an encrypted V3 keystore JSON, relative to ${opts.baseDir}`);
       return;
     }
     const ks = inspectKeystore(text);
@@ -307,6 +356,7 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
       if (cloud === "gcp" && w.spot && w.spot.onDemandPercentAboveBase !== 0) {
         add(`${wp}.spot.onDemandPercentAboveBase`, w.spot.onDemandPercentAboveBase, "must be 0 on GCP: a managed instance group is all spot or all on demand, so the pool becomes an on-demand group of `onDemandBase` instances plus a spot group for the rest");
       }
+      if (!GPU_MODEL.test(w.gpu.model)) add(`${wp}.gpu.model`, w.gpu.model, "must be a GPU model name like `T4` or `L4` (letters, digits, space, `.`, `_`, `-`; at most 32, starting with a letter or digit)");
       if (cloud === "aws" && w.gpu.type !== undefined) add(`${wp}.gpu.type`, w.gpu.type, "is a GCP accelerator type; on AWS the instance type fixes the GPU (remove it)");
     });
   });
@@ -341,6 +391,8 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
       if (stemMsg) add("redeemer.region", rd.region, stemMsg);
       claimStem(stem, "redeemer", "redeemer");
       checkNodeIp(r, "redeemer", rd.zone, rd.privateIp, "public", "redeemer.privateIp", ipsByRegion.get(regionNames.get(r.name)!) ?? new Map(), add);
+      const rtMsg = rd.instanceType === undefined ? undefined : checkMachineType(r.cloud, rd.instanceType);
+      if (rtMsg) add("redeemer.instanceType", rd.instanceType, rtMsg);
     }
     claimWallet(rd.address, "redeemer");
     readWallet(rd, "redeemer", "redeemer");
@@ -363,6 +415,9 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
     claimWallet(rw.address, "reward");
     readWallet(rw, "reward", "reward");
     if (!/^\d+$/.test(rw.maxGasPrice)) add("reward.maxGasPrice", rw.maxGasPrice, "must be an integer wei amount (e.g. `1000000000` for 1 gwei)");
+    else if (BigInt(rw.maxGasPrice) === 0n) add("reward.maxGasPrice", rw.maxGasPrice, "must be > 0 wei: 0 means no cap in go-livepeer (the reward call would be sent at any gas price); e.g. `1000000000` for 1 gwei");
+    const rtMsg = rw.instanceType === undefined || !r ? undefined : checkMachineType(r.cloud, rw.instanceType);
+    if (rtMsg) add("reward.instanceType", rw.instanceType, rtMsg);
     if (rw.mode === "node" && !sameAddress(rw.address, spec.registeredAddress)) {
       add("reward.address", rw.address, `must be the registered address ${spec.registeredAddress}: in mode \`node\` the reward node holds the registered key (use mode \`delegated\` for a LIP-118 reward-caller key)`);
     }
@@ -393,6 +448,7 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
 
   for (const [k, v] of Object.entries(spec.tags)) {
     if (k.length > 128 || k.startsWith("aws:")) add(`tags.${k}`, k, "tag keys must be ≤ 128 characters and not start with `aws:`");
+    if (k.toLowerCase().startsWith("livepeer-fleet:")) add(`tags.${k}`, k, "tag keys starting with `livepeer-fleet:` are reserved (the fleet sets them to find and scope its own resources)");
     if (v.length > 256) add(`tags.${k}`, v, "tag values must be ≤ 256 characters");
   }
 
@@ -412,7 +468,9 @@ function checkPricing(p: FleetSpec["pricing"], at: string, add: (p: string, v: u
   if (p.pricePerUnit === undefined) {
     if (mine("pricePerUnit")) add(`${at}.pricePerUnit`, undefined, "is required for an on-chain orchestrator (go-livepeer panics without it); give wei (e.g. `1200`) or a currency amount (e.g. `0.50USD`)");
   } else if (mine("pricePerUnit") && !WEI.test(p.pricePerUnit) && !CURRENCY_PRICE.test(p.pricePerUnit)) {
-    add(`${at}.pricePerUnit`, p.pricePerUnit, "must be a non-negative integer wei amount (e.g. `1200`) or a currency amount (e.g. `0.50USD`)");
+    add(`${at}.pricePerUnit`, p.pricePerUnit, /^\d+(\.\d+)?[A-Za-z]+$/.test(p.pricePerUnit)
+      ? "must be a non-negative integer wei amount (e.g. `1200`) or a USD amount (e.g. `0.50USD`): go-livepeer's price feed is ETH/USD only, another currency makes it exit at start"
+      : "must be a non-negative integer wei amount (e.g. `1200`) or a currency amount in USD (e.g. `0.50USD`)");
   }
   if (mine("pixelsPerUnit") && !/^[1-9]\d*$/.test(p.pixelsPerUnit)) add(`${at}.pixelsPerUnit`, p.pixelsPerUnit, "must be an integer > 0");
   for (const k of ["ticketEV", "maxFaceValue"] as const) {
@@ -429,7 +487,7 @@ function checkPricing(p: FleetSpec["pricing"], at: string, add: (p: string, v: u
       if (!/^\d+(\.\d+)?$/.test(g.pricePerUnit)) add(`${gp}.pricePerUnit`, g.pricePerUnit, "must be a non-negative decimal amount (wei, or units of `currency`)");
       else if (!g.currency && !WEI.test(g.pricePerUnit)) add(`${gp}.pricePerUnit`, g.pricePerUnit, "must be an integer wei amount (or set `currency`)");
       if (g.pixelsPerUnit !== undefined && !/^[1-9]\d*$/.test(g.pixelsPerUnit)) add(`${gp}.pixelsPerUnit`, g.pixelsPerUnit, "must be an integer > 0");
-      if (g.currency !== undefined && !/^[A-Z]{3}$/.test(g.currency)) add(`${gp}.currency`, g.currency, "must be a currency code like `USD`");
+      if (g.currency !== undefined && g.currency !== "USD") add(`${gp}.currency`, g.currency, "must be `USD` (go-livepeer's price feed is ETH/USD only), or omitted for wei");
     });
   }
 }
@@ -493,20 +551,63 @@ export function serviceHost(spec: FleetSpec): string {
   return new URL(spec.serviceUri).hostname.toLowerCase();
 }
 
+/** The only service URI shape accepted: `https://<lowercase DNS name>:8935`, nothing else. */
+export const SERVICE_URI = /^https:\/\/[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+:8935$/;
+
+/**
+ * Why a service URI is not exactly `https://<host>:8935`: it is published on chain and dialled by every
+ * gateway, so anything more (user info, a path, a query) would be published too. Empty when well formed.
+ */
+export function serviceUriProblems(uri: string): string[] {
+  if (SERVICE_URI.test(uri)) return [];
+  const out: string[] = [];
+  const shape = "`https://<host>:8935` (scheme, lowercase host name and port only)";
+  if (/[^\x21-\x7e]/.test(uri)) out.push("must be plain ASCII without spaces or control characters (write an internationalised name in its `xn--` form)");
+  const m = /^([^:/?#]*):\/\/([^/?#]*)([\s\S]*)$/.exec(uri);
+  if (!m) {
+    out.push(/^[A-Za-z0-9.-]+(:\d*)?(\/.*)?$/.test(uri) ? `must use https:// (go-livepeer serves TLS on 8935): ${shape}` : `must be a URL ${shape}`);
+    return out;
+  }
+  const [, scheme, authority, rest] = m;
+  if (scheme.toLowerCase() !== "https") out.push("must use https:// (go-livepeer serves TLS on 8935)");
+  else if (scheme !== "https") out.push("must write the scheme in lowercase: `https://`");
+  if (authority.includes("@")) out.push("must not carry user info (`user:password@`): the service URI is published on chain; must be only scheme, host and port");
+  if (rest !== "") {
+    if (/[?#]/.test(rest)) out.push("must be only scheme, host and port: no query (`?`) or fragment (`#`)");
+    if (rest.startsWith("/")) out.push("must be only scheme, host and port: no path, not even a trailing `/`");
+  }
+  const hostPort = authority.slice(authority.lastIndexOf("@") + 1);
+  if (hostPort.startsWith("[")) {
+    out.push("must name a host inside the DNS zone, not an IP address");
+    return out;
+  }
+  const pm = /^([^:]*)(?::(.*))?$/.exec(hostPort)!;
+  const host = pm[1];
+  const port = pm[2];
+  if (port === undefined) out.push("must name port 8935 explicitly: `https://<host>:8935`");
+  else if (port !== "8935") out.push(/^0+8935$/.test(port) ? "must name port 8935 exactly (no leading zeros)" : "must name port 8935: `https://<host>:8935`");
+  if (host === "") out.push("must name a host");
+  else if (/[A-Z]/.test(host)) out.push(`host must be lowercase: \`${host.toLowerCase()}\``);
+  if (host.includes("*")) out.push("host must not be a wildcard");
+  if (host.includes("%")) out.push("host must not be percent-encoded");
+  if (host.endsWith(".")) out.push("host must not end with a dot");
+  else if (host.includes("..") || host.startsWith(".")) out.push("host has an empty label");
+  if (/^\d+(\.\d+){3}$/.test(host)) out.push("must name a host inside the DNS zone, not an IP address");
+  if (out.length === 0) out.push(`must be exactly ${shape}: the host must be a DNS name of lowercase letters, digits and '-' labels, with at least one dot`);
+  return out;
+}
+
 function checkServiceUri(uri: string, zone: string, add: (p: string, v: unknown, m: string) => void): string | undefined {
-  let u: URL;
-  try {
-    u = new URL(uri);
-  } catch {
-    add("serviceUri", uri, "must be a URL `https://<host>:8935`");
+  const problems = serviceUriProblems(uri);
+  if (problems.length > 0) {
+    // User info may hold a password: never echo it.
+    add("serviceUri", uri.replace(/^([^:/?#]*:\/\/)[^/?#]*@/, "$1[secret]@"), problems.join("; "));
     return undefined;
   }
-  const host = u.hostname.toLowerCase();
-  if (u.protocol !== "https:") add("serviceUri", uri, "must use https:// (go-livepeer serves TLS on 8935)");
-  if (u.port !== "8935") add("serviceUri", uri, "must name port 8935 explicitly: `https://<host>:8935`");
-  if ((u.pathname && u.pathname !== "/") || u.search || u.hash || u.username) add("serviceUri", uri, "must be only scheme, host and port");
-  if (!(host === zone || host.endsWith(`.${zone}`))) add("serviceUri", uri, `host must be inside the DNS zone ${zone}`);
-  if (host === zone) add("serviceUri", uri, `host must be a name under ${zone} (the zone apex cannot hold the routed record set)`);
+  const host = uri.slice("https://".length, -":8935".length);
+  if (/^\d+(\.\d+){3}$/.test(host)) add("serviceUri", uri, `must name a host inside the DNS zone ${zone}, not an IP address`);
+  else if (!(host === zone || host.endsWith(`.${zone}`))) add("serviceUri", uri, `host must be inside the DNS zone ${zone}`);
+  else if (host === zone) add("serviceUri", uri, `host must be a name under ${zone} (the zone apex cannot hold the routed record set)`);
   return host;
 }
 
@@ -598,8 +699,8 @@ function valueAt(raw: unknown, p: ReadonlyArray<PropertyKey>): unknown {
   return cur;
 }
 
-/** Paths of secret fields, and of anything inside one (e.g. `…password.secure`). */
-const SECRET_FIELDS = /(^|\.)(password|orchSecret)($|[.[])|^rpcUrls($|[.[])/;
+/** Paths of secret fields, and of anything inside one (e.g. `…password.secure`), wherever they sit (`[0].rpcUrls[1]`). */
+const SECRET_FIELDS = /(^|[.\]])(password|orchSecret|rpcUrls)($|[.[])/;
 
 /** A copy of `value` (found at `p`) with every secret field inside it replaced by "[secret]". */
 export function redactSecrets(value: unknown, p: string): unknown {
@@ -634,7 +735,8 @@ function zodIssue(raw: unknown, issue: ZodIssueLike): SpecIssue[] {
   else if (issue.code === "too_small" && typeof issue.minimum === "number" && message.startsWith("Too small")) {
     message = issue.inclusive === false ? (issue.minimum === 0 ? "must be a positive integer (≥ 1)" : `must be > ${issue.minimum}`) : `must be ≥ ${issue.minimum}`;
   }
-  if (issue.code === "too_big" && typeof issue.maximum === "number" && message.startsWith("Too big")) message = issue.inclusive === false ? `must be < ${issue.maximum}` : `must be ≤ ${issue.maximum}`;
+  if (issue.code === "too_big" && issue.maximum === Number.MAX_SAFE_INTEGER) message = "must be an integer below 2^53 (YAML reads larger numbers as floating point, losing digits)";
+  else if (issue.code === "too_big" && typeof issue.maximum === "number" && message.startsWith("Too big")) message = issue.inclusive === false ? `must be < ${issue.maximum}` : `must be ≤ ${issue.maximum}`;
   if (value === null) message = `is empty (a YAML key with nothing under it); ${message.replace(/^Invalid input: /, "")}`;
   if (p === "reward" && value === undefined) {
     return [{ path: p, value, message: "is required: say who calls reward, exactly one caller: { mode: node | delegated, region, zone, address, keystore, password, maxGasPrice } or { mode: external, description }" }];
@@ -652,6 +754,60 @@ function zodIssue(raw: unknown, issue: ZodIssueLike): SpecIssue[] {
     message = message.startsWith("must be one of") ? `is required; ${message}` : `is required (${message.replace(/^Invalid input: /, "")})`;
   }
   return [{ path: p, value, message }];
+}
+
+/**
+ * A plain-text secret's checks shared by every kind (boot refuses a blank secret and the literal `None`, the
+ * secret stores refuse values over 64 KiB). Adds issues without the value; true when none was found.
+ */
+function checkSecretText(secret: SecretValue, where: string, add: (p: string, v: unknown, m: string) => void): boolean {
+  const v = secret.reveal();
+  if (v.trim() === "") {
+    add(where, REDACTED, "must not be blank (only whitespace): the node refuses to start with a blank secret");
+    return false;
+  }
+  if (v.trim() === "None") {
+    add(where, REDACTED, "must not be the literal `None`: that is what a secret store returns for a missing value, and the node refuses to start with it");
+    return false;
+  }
+  const bytes = Buffer.byteLength(v, "utf8");
+  if (bytes > MAX_SECRET_BYTES) {
+    add(where, REDACTED, `is ${bytes} bytes; a secret value holds at most ${MAX_SECRET_BYTES} bytes (64 KiB, the Secrets Manager / Secret Manager limit)`);
+    return false;
+  }
+  return true;
+}
+
+/** Why an upstream RPC URL is unusable, or undefined. Never quotes the URL (it carries an API key). */
+export function rpcUrlProblem(url: string): string | undefined {
+  if (/[\s\x00-\x1f\x7f-\x9f]/.test(url)) return "must be an http(s) URL without spaces or control characters";
+  if (url.includes("$")) return "must not contain `$`: the RPC proxy (eRPC) expands `${…}` in its config file, so the URL would change (percent-encode it as %24)";
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return "must be an http(s) URL (it does not parse as a URL)";
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:") return "must be an http(s) URL";
+  // WHATWG URL parsing repairs `https:///host` and `https:\\host`; the proxy (Go's net/url) does not.
+  if (u.hostname === "" || !/^https?:\/\/[^/?#\\]/i.test(url)) return "must be an http(s) URL with a host: `https://<host>/…`";
+  return undefined;
+}
+
+/** Own keys named `__proto__` anywhere in a raw spec: they would rewrite an object's prototype, and the structural check drops them. */
+function prototypeKeys(raw: unknown): SpecIssue[] {
+  const out: SpecIssue[] = [];
+  const walk = (v: unknown, p: string, depth: number) => {
+    if (v === null || typeof v !== "object" || depth > 64) return;
+    if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${p}[${i}]`, depth + 1));
+    for (const k of Object.keys(v)) {
+      const kp = p ? `${p}.${k}` : k;
+      if (k === "__proto__") out.push({ path: kp, value: k, message: "is not allowed as a key (it would rewrite the object's prototype)" });
+      else walk((v as Record<string, unknown>)[k], kp, depth + 1);
+    }
+  };
+  walk(raw, "", 0);
+  return out;
 }
 
 function dedupe(issues: SpecIssue[]): SpecIssue[] {

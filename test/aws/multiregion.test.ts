@@ -4,8 +4,9 @@
  * without churn (adding a region only adds resources outside it).
  */
 import { planSpec, FleetPlan } from "../../src/cli/plan";
-import { referenceRaw, REF_DIR } from "../helpers/spec";
+import { referenceRaw, REF_DIR, o3, FIXTURE_ADDRESSES, fixtureKey } from "../helpers/spec";
 import type { PlannedResource } from "../../src/plan/engine";
+import { decodeUserData } from "../helpers/userData";
 
 const key = (r: PlannedResource) => `${r.type}::${r.name}`;
 
@@ -63,7 +64,7 @@ test("the redeemer gets a static address and hostname; it admits usw2's orchestr
   expect(remote.inputs.cidrIpv4).not.toBe("0.0.0.0/0");
   expect(nat).toBeDefined();
   // usw2's O dials the redeemer by name; use1's O by private address
-  const script = (n: string) => Buffer.from(rs.find((r) => key(r) === `aws:ec2/launchTemplate:LaunchTemplate::${n}`)!.inputs.userData as string, "base64").toString();
+  const script = (n: string) => decodeUserData(rs.find((r) => key(r) === `aws:ec2/launchTemplate:LaunchTemplate::${n}`)!.inputs.userData as string);
   expect(script("ref-usw2-o2")).toContain("-redeemerAddr redeemer.fleet.example.com:8935");
   expect(script("ref-use1-o1")).toMatch(/-redeemerAddr 10\.40\.\d+\.\d+:8935/);
 });
@@ -97,8 +98,60 @@ test("natGateways: single gives one NAT for the region and every zone egresses t
   expect(nats.map((n) => n.name)).toEqual(["ref-usw2-us-west-2a"]);
   const routes = p.plan.resources.filter((r) => r.type === "aws:ec2/route:Route" && r.name.startsWith("ref-usw2-private"));
   expect(new Set(routes.map((r) => r.inputs.natGatewayId)).size).toBe(1);
-  const rule = p.plan.resources.find((r) => r.name === "ref-use1-redeemer-from-usw2-us-west-2b")!;
+  // The O in us-west-2b leaves through the one NAT (in us-west-2a): its rule is keyed by the NAT's zone.
+  // (This used to be keyed by the O's zone, `…-from-usw2-us-west-2b`.)
+  const rule = p.plan.resources.find((r) => r.name === "ref-use1-redeemer-from-usw2-us-west-2a")!;
   const natIp = p.plan.resources.find((r) => r.name === "ref-usw2-nat-us-west-2a" && r.type === "aws:ec2/eip:Eip");
   expect(natIp).toBeDefined();
   expect(rule).toBeDefined();
+});
+
+/** Allowlist rules the redeemer (in use1) gets for usw2's orchestrators. */
+const remoteRules = (p: FleetPlan) =>
+  p.plan.resources.filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" && r.name.startsWith("ref-use1-redeemer-from-usw2"));
+
+describe("one allowlist rule per egress address, not per orchestrator zone", () => {
+  /** twoRegions plus a second usw2 orchestrator in the other zone (o4, the o3 fixture wallet). */
+  function twoZones(opts: { natGateways?: "single" } = {}) {
+    const raw = twoRegions(opts);
+    raw.regions[1].orchestrators.push({ ...o3("us-west-2a", "o4") });
+    return raw;
+  }
+
+  test("natGateways single: two O zones behind one NAT give one rule (keyed by the NAT's zone)", async () => {
+    const p = await planSpec(twoZones({ natGateways: "single" }), { baseDir: REF_DIR });
+    const rules = remoteRules(p);
+    expect(rules.map((r) => r.name)).toEqual(["ref-use1-redeemer-from-usw2-us-west-2a"]);
+    expect(new Set(rules.map((r) => JSON.stringify(r.inputs.cidrIpv4))).size).toBe(1);
+  });
+
+  test("natGateways perZone: two O zones give two rules, one per NAT", async () => {
+    const p = await planSpec(twoZones(), { baseDir: REF_DIR });
+    expect(remoteRules(p).map((r) => r.name).sort()).toEqual(["ref-use1-redeemer-from-usw2-us-west-2a", "ref-use1-redeemer-from-usw2-us-west-2b"]);
+  });
+
+  test("existing network: zones sharing an egress address give one rule, keyed by the first zone (sorted)", async () => {
+    const raw = twoZones();
+    const r2 = raw.regions[1];
+    r2.network = {
+      existing: {
+        vpcId: "vpc-0123456789abcdef0",
+        cidr: "10.41.0.0/16",
+        publicSubnetIds: { "us-west-2a": "subnet-0a000000000000001", "us-west-2b": "subnet-0b000000000000001", "us-west-2c": "subnet-0c000000000000001" },
+        privateSubnetIds: { "us-west-2a": "subnet-0a000000000000002", "us-west-2b": "subnet-0b000000000000002", "us-west-2c": "subnet-0c000000000000002" },
+        egressIps: { "us-west-2b": "198.51.100.7", "us-west-2a": "198.51.100.7", "us-west-2c": "198.51.100.9" },
+      },
+    };
+    r2.orchestrators[0].privateIp = "10.41.1.10";
+    r2.orchestrators[1].privateIp = "10.41.0.10";
+    r2.orchestrators.push({ ...o3("us-west-2c", "o5"), privateIp: "10.41.2.10" });
+    // o5 needs its own wallet: use the `stranger` fixture
+    Object.assign(r2.orchestrators[2], { address: FIXTURE_ADDRESSES.stranger, keystore: fixtureKey("stranger.json"), password: "throwaway-test-password-stranger" });
+    const p = await planSpec(raw, { baseDir: REF_DIR });
+    const rules = remoteRules(p);
+    expect(rules.map((r) => [r.name, r.inputs.cidrIpv4])).toEqual([
+      ["ref-use1-redeemer-from-usw2-us-west-2a", "198.51.100.7/32"],
+      ["ref-use1-redeemer-from-usw2-us-west-2c", "198.51.100.9/32"],
+    ]);
+  });
 });

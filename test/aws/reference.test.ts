@@ -7,6 +7,8 @@ import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { planFile, FleetPlan } from "../../src/cli/plan";
 import type { PlannedResource } from "../../src/plan/engine";
+import { decodeUserData as decode, isGzip } from "../helpers/userData";
+import { UNHEALTHY_MIN_UPTIME } from "../../src/layout/boot";
 
 const REF = path.join(__dirname, "../../examples/reference/fleet.yaml");
 const raw = parseYaml(fs.readFileSync(REF, "utf8"));
@@ -25,7 +27,6 @@ let fp: FleetPlan;
 let rs: PlannedResource[];
 const ofType = (t: string) => rs.filter((r) => r.type === t);
 const byKey = (k: string) => rs.find((r) => `${r.type}::${r.name}` === k);
-const decode = (b64: string) => Buffer.from(b64, "base64").toString("utf8");
 
 beforeAll(async () => {
   fp = await planFile(REF);
@@ -159,11 +160,17 @@ test("every launch template requires IMDSv2 and encrypts its volumes; no SSH key
   expect(ofType("aws:ebs/volume:Volume").map((v) => v.name).sort()).toEqual(["ref-use1-redeemer", "ref-use1-reward"]);
 });
 
-test("user-data is never an Output secret, and is a readable boot script", () => {
+test("user-data is never an Output secret: a gzip-compressed boot script (cloud-init) within EC2's 16 KB", () => {
   for (const lt of ofType("aws:ec2/launchTemplate:LaunchTemplate")) {
     expect(lt.inputs.userData).not.toBe("[secret]");
+    const stored = Buffer.from(lt.inputs.userData as string, "base64");
+    expect(isGzip(stored)).toBe(true);
+    expect(stored.length).toBeLessThanOrEqual(16384);
     expect(decode(lt.inputs.userData as string)).toMatch(/^#!\/bin\/bash/);
   }
+  // the orchestrators' scripts alone are over the limit uncompressed: compression is what makes them fit
+  const o1 = byKey("aws:ec2/launchTemplate:LaunchTemplate::ref-use1-o1")!;
+  expect(Buffer.byteLength(decode(o1.inputs.userData as string))).toBeGreaterThan(16384);
 });
 
 test("no plaintext secret appears anywhere in the plan (user-data decoded, tags, descriptions)", () => {
@@ -183,7 +190,9 @@ test("every secret value reaches the secret store only, through the write-only f
   for (const v of versions) {
     expect(v.inputs.secretStringWo).toBe("[secret]");
     expect(v.inputs.secretString).toBeUndefined();
-    expect(v.inputs.secretStringWoVersion).toBe(1);
+    // secretsVersion (1), plus the RPC proxy config's format revision (its listener moved to 0.0.0.0 in its
+    // bridged container): existing stores get the new config at the next `pulumi up` without a manual bump
+    expect([v.name, v.inputs.secretStringWoVersion]).toEqual([v.name, v.name === "ref-use1-rpc-proxy-config" ? 2 : 1]);
   }
   const [key] = ofType("aws:kms/key:Key");
   expect(key.inputs.enableKeyRotation).toBe(true);
@@ -231,7 +240,7 @@ test("IAM: each node role reads only its own secrets; workers read only the orch
   expect(o1.find((s: any) => s.Sid === "AttachOwnInterface").Resource).toEqual([expect.stringContaining(`network-interface/eni-`)]);
   expect(o1.find((s: any) => s.Sid === "AttachInterfaceToOwnInstance").Condition.StringEquals).toEqual({ "aws:ResourceTag/livepeer-fleet:node-id": "ref-use1-o1" });
   expect(eniId).toBeDefined();
-  expect(doc("ref-use1-t4-o1").Statement.map((s: any) => s.Sid).sort()).toEqual(["DecryptViaSecretsManager", "ReadOwnSecrets"]);
+  expect(doc("ref-use1-t4-o1").Statement.map((s: any) => s.Sid).sort()).toEqual(["DecryptViaSecretsManager", "MarkOwnGroupInstanceUnhealthy", "ReadOwnSecrets"]);
   // Session Manager only: no ssm:GetParameter* (the managed AmazonSSMManagedInstanceCore would allow
   // every parameter of the account), no managed policy attachments at all
   const ssm = ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.endsWith("-ssm"));
@@ -248,6 +257,36 @@ test("IAM: each node role reads only its own secrets; workers read only the orch
       if (s.Resource === "*") expect(s.Action.every((a: string) => /^(ec2:Describe|ssm:UpdateInstanceInformation$|ssmmessages:|ec2messages:)/.test(a))).toBe(true);
     }
   }
+});
+
+test("IAM: every node may mark instances Unhealthy (a failed boot) only in its own Auto Scaling group, matched by that group's own tag", () => {
+  const doc = (name: string) => JSON.parse(byKey(`aws:iam/rolePolicy:RolePolicy::${name}`)!.inputs.policy as string);
+  const groups = ofType("aws:autoscaling/group:Group");
+  expect(groups.map((g) => g.name).sort()).toEqual(["ref-use1-o1", "ref-use1-o2", "ref-use1-redeemer", "ref-use1-reward", "ref-use1-t4-o1", "ref-use1-t4-o2"]);
+  for (const g of groups) {
+    const key = g.name.includes("-t4-") ? "livepeer-fleet:group" : "livepeer-fleet:node-id";
+    expect((g.inputs.tags as any[]).filter((t) => t.key === key)).toEqual([{ key, value: g.name, propagateAtLaunch: true }]);
+    const marks = doc(g.name).Statement.filter((st: any) => st.Action.some((a: string) => a.startsWith("autoscaling:")));
+    expect(marks).toEqual([{
+      Sid: "MarkOwnGroupInstanceUnhealthy",
+      Effect: "Allow",
+      Action: ["autoscaling:SetInstanceHealth"],
+      Resource: [expect.stringMatching(/^arn:aws:autoscaling:us-east-1:\d{12}:autoScalingGroup:\*$/)],
+      Condition: { StringEquals: { [`autoscaling:ResourceTag/${key}`]: g.name } },
+    }]);
+    // a failed boot waits this long before the call: the group would ignore it during its grace period
+    expect(g.inputs.healthCheckGracePeriod).toBeLessThanOrEqual(UNHEALTHY_MIN_UPTIME);
+    expect(g.inputs.healthCheckType).toBe("EC2");
+  }
+});
+
+test("the RPC proxy cannot reach IMDS from its bridged container: every launch template keeps the IMDSv2 hop limit at 1", () => {
+  for (const lt of ofType("aws:ec2/launchTemplate:LaunchTemplate")) {
+    expect(lt.inputs.metadataOptions).toMatchObject({ httpTokens: "required", httpPutResponseHopLimit: 1 });
+  }
+  const o1 = decode(byKey("aws:ec2/launchTemplate:LaunchTemplate::ref-use1-o1")!.inputs.userData as string);
+  expect(o1).toMatch(/^ExecStart=\/usr\/bin\/docker run --rm --name rpc-proxy --network bridge --publish 127\.0\.0\.1:4000:4000 /m);
+  expect(o1).toMatch(/^ExecStart=\/usr\/bin\/docker run --rm --name livepeer --network host /m);
 });
 
 test("the network spans two zones with NAT egress for the private subnets", () => {

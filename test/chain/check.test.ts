@@ -97,6 +97,13 @@ describe("evaluate", () => {
     expect(fails(readings({ balances: { [REG]: parseEther("0.01"), [REDEEMER]: parseEther("0.02") } }))).toEqual([]);
   });
 
+  test("an external reward caller's description is printed without control characters", () => {
+    const spec = load(mutated((r) => (r.reward = { mode: "external", description: "siphon \u001b]0;x\u0007on host" }))).spec;
+    const notes = evaluate(spec, readings()).notes;
+    expect(notes[0]).toContain("siphon \\u001b]0;x\\u0007on host");
+    expect(notes.join("\n")).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+  });
+
   test("a ServiceRegistry other than the published one is noted", () => {
     expect(evaluate(ref(), readings({ serviceRegistry: "0x0000000000000000000000000000000000001234" })).notes[0]).toMatch(/resolves ServiceRegistry to 0x0000000000000000000000000000000000001234, not the published/);
   });

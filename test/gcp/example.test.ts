@@ -213,7 +213,8 @@ test("secrets: user-managed replication in the region only, CMEK with the region
   for (const v of versions) {
     expect(v.inputs.secretDataWo).toBe("[secret]");
     expect(v.inputs.secretData).toBeUndefined();
-    expect(v.inputs.secretDataWoVersion).toBe(1);
+    // secretsVersion (1), plus the RPC proxy config's format revision
+    expect([v.name, v.inputs.secretDataWoVersion]).toEqual([v.name, v.name === "gref-euw4-rpc-proxy-config" ? 2 : 1]);
   }
 });
 

@@ -11,6 +11,7 @@ import { buildLayout } from "../../src/layout/layout";
 import { loadFleet } from "../../src/spec/validate";
 import type { FleetLayout } from "../../src/layout/types";
 import type { PlannedResource } from "../../src/plan/engine";
+import { decodeUserData } from "../helpers/userData";
 import { o3, referenceRaw, REF_DIR } from "../helpers/spec";
 
 const GCP_DIR = path.join(__dirname, "../../examples/gcp");
@@ -82,7 +83,7 @@ describe("the same spec on GCP and on AWS", () => {
     const [pg, pa] = await Promise.all([planSpec(gcpRaw(), { baseDir: GCP_DIR }), planSpec(onAws(gcpRaw()), { baseDir: GCP_DIR })]);
     const execStart = (script: string) => script.split("\n").filter((l) => l.startsWith("ExecStart=/usr/bin/docker run --rm --name livepeer ")).map((l) => l.replace(IP, "<ip>"));
     const gcpScript = (n: string) => pg.plan.resources.find((r) => key(r) === `gcp:compute/regionInstanceTemplate:RegionInstanceTemplate::${n}`)!.inputs.metadataStartupScript as string;
-    const awsScript = (n: string) => Buffer.from(pa.plan.resources.find((r) => key(r) === `aws:ec2/launchTemplate:LaunchTemplate::${n}`)!.inputs.userData as string, "base64").toString();
+    const awsScript = (n: string) => decodeUserData(pa.plan.resources.find((r) => key(r) === `aws:ec2/launchTemplate:LaunchTemplate::${n}`)!.inputs.userData as string);
     for (const n of ["o1", "o2", "redeemer", "reward", "l4-o1", "l4-o2"]) {
       const [g, a] = [execStart(gcpScript(`gref-euw4-${n}`)), execStart(awsScript(`gref-euw4-${n}`))];
       expect(g).toHaveLength(1);
@@ -166,7 +167,7 @@ describe("AWS and GCP in one fleet", () => {
       expect(r.inputs.allows).toEqual([{ protocol: "tcp", ports: ["8935"] }]);
       expect(r.inputs.targetServiceAccounts).toEqual(["ref-euw4-redeemer@livepeer-fleet-example.iam.gserviceaccount.com"]);
     }
-    const useScript = Buffer.from(rs.find((r) => key(r) === "aws:ec2/launchTemplate:LaunchTemplate::ref-use1-o1")!.inputs.userData as string, "base64").toString();
+    const useScript = decodeUserData(rs.find((r) => key(r) === "aws:ec2/launchTemplate:LaunchTemplate::ref-use1-o1")!.inputs.userData as string);
     expect(useScript).toContain("-redeemerAddr redeemer.fleet.example.com:8935");
   });
 });

@@ -15,8 +15,11 @@ import { buildLayout, renderRpcProxyConfig } from "../../src/layout/layout";
 import { loadFleetFile } from "../../src/spec/load";
 import { BootSpec, FleetLayout, PATHS } from "../../src/layout/types";
 import {
-  AwsBootContext, BOOT_PATHS, BootContext, GcpBootContext, READINESS_PY, UNITS, USER_DATA_LIMIT, bootPlan, dockerRunArgv, renderBootScript, shellQuote, systemdQuote, unitName,
+  AwsBootContext, BOOT_PATHS, BootContext, GcpBootContext, METADATA_IP, READINESS_PY, STARTUP_SCRIPT_LIMIT, UNHEALTHY_ATTEMPTS, UNHEALTHY_MIN_UPTIME, UNITS,
+  bootPlan, dockerRunArgv, renderBootScript, shellQuote, systemdQuote, unitName,
 } from "../../src/layout/boot";
+import { USER_DATA_LIMIT, encodeUserData, gzipUserData } from "../../src/aws/userData";
+import { decodeUserData } from "../helpers/userData";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const REF_FILE = path.join(ROOT, "examples", "reference", "fleet.yaml");
@@ -114,10 +117,12 @@ describe("helpers", () => {
     expect(systemdQuote("")).toBe('""');
   });
 
-  test("dockerRunArgv: host network, mounts, GPUs only when asked, args right after the image", () => {
-    const c = { name: "livepeer", image: "livepeer/go-livepeer:v0.9.1", args: ["-transcoder"], mounts: ["/a:/b:ro"], gpus: true };
+  test("dockerRunArgv: the container's network, mounts, GPUs only when asked, args right after the image", () => {
+    const c = { name: "livepeer", image: "livepeer/go-livepeer:v0.9.1", args: ["-transcoder"], mounts: ["/a:/b:ro"], gpus: true, network: "host" as const };
     expect(dockerRunArgv(c)).toEqual(["run", "--rm", "--name", "livepeer", "--network", "host", "--pull", "never", "--gpus", "all", "-v", "/a:/b:ro", "livepeer/go-livepeer:v0.9.1", "-transcoder"]);
     expect(dockerRunArgv({ ...c, gpus: false })).not.toContain("--gpus");
+    const bridged = { ...c, gpus: false, network: { publish: ["127.0.0.1:4000:4000"] } };
+    expect(dockerRunArgv(bridged)).toEqual(["run", "--rm", "--name", "livepeer", "--network", "bridge", "--publish", "127.0.0.1:4000:4000", "--pull", "never", "-v", "/a:/b:ro", "livepeer/go-livepeer:v0.9.1", "-transcoder"]);
   });
 });
 
@@ -136,13 +141,14 @@ describe("rendered boot scripts (reference fleet)", () => {
     }
   });
 
-  test.each(CASES.map((c) => [c.node.name, c] as const))("%s: no secret plaintext, no xtrace, strict mode, under the user-data limit", (_n, c) => {
+  test.each(CASES.map((c) => [c.node.name, c] as const))("%s: no secret plaintext, no xtrace, strict mode, under the user-data limit once compressed", (_n, c) => {
     const s = render(c);
     for (const p of plaintexts()) expect(s).not.toContain(p);
     expect(s).not.toMatch(/set\s+-[a-zA-Z]*x|xtrace|bash\s+-x/);
     expect(s.split("\n").slice(0, 4)).toContain("set -euo pipefail");
     for (const f of bootPlan(c.node, c.ctx).files.filter((f) => f.content.startsWith("#!/bin/bash"))) expect(f.content).toContain("set -euo pipefail");
-    expect(new TextEncoder().encode(s).length).toBeLessThan(USER_DATA_LIMIT);
+    expect(gzipUserData(s).length).toBeLessThan(USER_DATA_LIMIT);
+    expect(decodeUserData(encodeUserData(c.node.name, s))).toBe(s);
     expect(s).not.toMatch(/\b20\d\d-\d\d-\d\d|date \+/); // no timestamps
   });
 
@@ -169,7 +175,8 @@ describe("rendered boot scripts (reference fleet)", () => {
     for (const ct of c.node.boot.containers) {
       const u = unitOf(c, ct.name);
       const start = keyLines(u, "ExecStart")[0];
-      expect(start.startsWith(`/usr/bin/docker run --rm --name ${ct.name} --network host`)).toBe(true);
+      const network = ct.name === "rpc-proxy" ? "--network bridge --publish 127.0.0.1:4000:4000" : "--network host";
+      expect(start.startsWith(`/usr/bin/docker run --rm --name ${ct.name} ${network} --pull never`)).toBe(true);
       expect(start.includes("--gpus all")).toBe(c.kind === "worker" && ct.name === "livepeer");
       expect(start).toContain(` ${ct.image} ${ct.args.map(systemdQuote).join(" ")}`.trimEnd());
       expect(keyLines(u, "ExecStartPre")).toEqual([`-/usr/bin/docker rm -f ${ct.name}`, `${BOOT_PATHS.secretsScript} check`]);
@@ -208,7 +215,10 @@ describe("rendered boot scripts (reference fleet)", () => {
     expect([has(o, BOOT_PATHS.networkInterfaceScript), has(o, BOOT_PATHS.dataVolumeScript)]).toEqual([true, false]);
     expect([has(rd, BOOT_PATHS.networkInterfaceScript), has(rd, BOOT_PATHS.dataVolumeScript)]).toEqual([true, true]);
     expect([has(w, BOOT_PATHS.networkInterfaceScript), has(w, BOOT_PATHS.dataVolumeScript)]).toEqual([false, false]);
-    expect(render(w)).not.toMatch(/eni-|vol-|169\.254\.169\.254|attach-/);
+    expect(render(w)).not.toMatch(/eni-|vol-|attach-/);
+    // a worker reads IMDS only for its instance id, to mark itself Unhealthy after a failed boot
+    const imds = bootPlan(w.node, w.ctx).files.filter((f) => f.content.includes(METADATA_IP)).map((f) => f.path);
+    expect(imds).toEqual([BOOT_PATHS.unhealthyScript]);
     const eni = fileOf(o, BOOT_PATHS.networkInterfaceScript)!.content;
     expect(eni).toContain(`RES=${ENI}`);
     expect(eni).toContain("--device-index 1");
@@ -249,16 +259,46 @@ describe("rendered boot scripts (reference fleet)", () => {
     expect(() => render({ ...rd, ctx: { ...rd.ctx, dataVolumeId: undefined } })).toThrow(/needs a data volume/);
     expect(() => render({ ...o, ctx: { ...o.ctx, dataVolumeId: VOL } })).toThrow(/without a data volume/);
     expect(() => render({ ...o, node: { ...o.node, boot: { ...o.node.boot, keystoreAddress: undefined } } })).toThrow(/keystoreAddress is not set/);
-    const huge = { ...o.node.boot, containers: o.node.boot.containers.map((c) => ({ ...c, args: [...c.args, "x".repeat(USER_DATA_LIMIT)] })) };
-    expect(() => render({ ...o, node: { ...o.node, boot: huge } })).toThrow(/user-data is limited/);
+    const withProxy = (network: unknown) => ({ ...o, node: { ...o.node, boot: { ...o.node.boot, containers: o.node.boot.containers.map((c) => (c.name === "rpc-proxy" ? { ...c, network: network as any } : c)) } } });
+    expect(() => render(withProxy({ publish: ["4000:4000"] }))).toThrow(/container rpc-proxy publishes "4000:4000"; accepted: 127\.0\.0\.1:/);
+    expect(() => render(withProxy({ publish: ["0.0.0.0:4000:4000"] }))).toThrow(/loopback only/);
+    expect(() => render(withProxy({ publish: ["127.0.0.1:70000:4000"] }))).toThrow(/loopback only/);
+    expect(() => render(withProxy(undefined))).toThrow(/container rpc-proxy has network undefined/);
+    expect(() => render(withProxy("bridge"))).toThrow(/accepted: "host" or \{ publish/);
+  });
+
+  test("size: the AWS script is not limited raw (EC2 stores it gzip-compressed, checked by encodeUserData); GCP's metadata value is", () => {
+    const o = byKind("orchestrator");
+    // random, so it does not compress: over the limit even gzip-compressed
+    const noise = Array.from({ length: 1200 }, (_, i) => require("crypto").createHash("sha256").update(String(i)).digest("hex")).join("");
+    const huge = { ...o.node.boot, containers: o.node.boot.containers.map((c) => ({ ...c, args: [...c.args, noise] })) };
+    const script = render({ ...o, node: { ...o.node, boot: huge } });
+    expect(() => encodeUserData("o1", script)).toThrow(/^the boot script of node o1 is \d+ bytes gzip-compressed \(\d+ raw\); EC2 user-data is limited to 16384 bytes$/);
+    // repetitive: far over 16 KB raw, well under once compressed
+    const long = { ...o.node.boot, containers: o.node.boot.containers.map((c) => ({ ...c, args: [...c.args, "x".repeat(4 * USER_DATA_LIMIT)] })) };
+    const compressible = render({ ...o, node: { ...o.node, boot: long } });
+    expect(Buffer.byteLength(compressible)).toBeGreaterThan(4 * USER_DATA_LIMIT);
+    expect(decodeUserData(encodeUserData("o1", compressible))).toBe(compressible);
+    const g = gcpByKind("orchestrator");
+    const gHuge = { ...g.node.boot, containers: g.node.boot.containers.map((c) => ({ ...c, args: [...c.args, "x".repeat(STARTUP_SCRIPT_LIMIT)] })) };
+    expect(() => render({ ...g, node: { ...g.node, boot: gHuge } })).toThrow(/a GCE metadata value is limited to 262144/);
+  });
+
+  test("gzip: deterministic, with a fixed header whatever the platform (MTIME 0, XFL 2, OS 3)", () => {
+    const s = render(byKind("orchestrator"));
+    const a = gzipUserData(s);
+    expect(gzipUserData(s).equals(a)).toBe(true);
+    expect([...a.subarray(0, 10)]).toEqual([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 3]);
+    expect(require("zlib").gunzipSync(a).toString("utf8")).toBe(s);
   });
 
   const shellcheck = spawnSync("sh", ["-c", "command -v shellcheck"]).status === 0;
-  (shellcheck ? test : test.skip)("shellcheck passes (skipped when shellcheck is not installed)", () => {
-    for (const c of CASES) {
-      for (const s of [render(c), ...bootPlan(c.node, c.ctx).files.filter((f) => f.content.startsWith("#!/bin/bash")).map((f) => f.content)]) {
-        const r = spawnSync("shellcheck", ["-s", "bash", "-S", "warning", "-"], { input: s, encoding: "utf8" });
-        expect(r.stdout).toBe("");
+  (shellcheck ? test : test.skip)("shellcheck passes for every AWS and GCP script (skipped when shellcheck is not installed)", () => {
+    for (const c of [...CASES, ...GCP_CASES]) {
+      for (const f of [{ path: "user-data", content: render(c) }, ...bootPlan(c.node, c.ctx).files.filter((f) => f.content.startsWith("#!/bin/bash"))]) {
+        const r = spawnSync("shellcheck", ["-s", "bash", "-S", "warning", "-"], { input: f.content, encoding: "utf8" });
+        expect([c.ctx.cloud, c.node.name, f.path, r.stdout]).toEqual([c.ctx.cloud, c.node.name, f.path, ""]);
+        expect(r.status).toBe(0);
       }
     }
   });
@@ -283,7 +323,7 @@ describe("the user-data, run under bash with shimmed system tools", () => {
 while [ $# -gt 0 ]; do case "$1" in -d) dir=1; shift;; -m) mode=$2; shift 2;; *) break;; esac; done
 if [ $dir = 1 ]; then for d in "$@"; do mkdir -p "$FAKE/root$d"; echo "dir $mode $d" >> "$FAKE/calls"; done; exit 0; fi
 mkdir -p "$(dirname "$FAKE/root$2")"; cat "$1" > "$FAKE/root$2"; chmod "$mode" "$FAKE/root$2"; echo "file $mode $2" >> "$FAKE/calls"`,
-    systemctl: String.raw`echo "systemctl $*" >> "$FAKE/calls"`,
+    systemctl: String.raw`echo "systemctl $*" >> "$FAKE/calls"; [ "$*" != "enable --now docker.service" ] || [ -z "$NO_DOCKER" ]`,
     docker: String.raw`echo "docker $*" >> "$FAKE/calls"; [ "$1" != pull ] || [ -z "$FAIL_PULL" ]`,
   };
 
@@ -317,6 +357,103 @@ mkdir -p "$(dirname "$FAKE/root$2")"; cat "$1" > "$FAKE/root$2"; chmod "$mode" "
     expect(r.out).toContain("FAILED");
     expect(sb.read("calls")).not.toMatch(/systemctl (enable|start) livepeer-fleet/);
     expect(sb.read("calls").match(/docker pull/g)!.length).toBe(8); // bounded retries
+  });
+
+  test.each<[string, Record<string, string>, RegExp]>([
+    ["an image that would not pull", { FAIL_PULL: "1" }, /could not pull/],
+    ["docker missing", { NO_DOCKER: "1" }, /FAILED \(exit 1\) at line \d+/],
+  ])("%s: the instance hands off to the unhealthy unit (non-blocking) so its group replaces it", (_what, env, msg) => {
+    for (const c of [byKind("orchestrator"), byKind("worker")]) {
+      const sb = sandbox(shims);
+      const r = sb.run(render(c), [], env);
+      expect(r.status).not.toBe(0);
+      expect(r.out).toMatch(msg);
+      const calls = sb.read("calls").split("\n");
+      const start = calls.indexOf(`systemctl start --no-block ${UNITS.unhealthy}`);
+      expect(start).toBeGreaterThan(0);
+      expect(calls[start - 1]).toBe("systemctl daemon-reload");
+      expect(r.out).toContain(`started ${UNITS.unhealthy}: this instance will be marked Unhealthy`);
+      // the unit and its script were installed before anything that can fail
+      expect(sb.read(`root${BOOT_PATHS.unhealthyScript}`)).toBe(fileOf(c, BOOT_PATHS.unhealthyScript)!.content);
+      expect(sb.read(`root${BOOT_PATHS.units}/${UNITS.unhealthy}`)).toContain(`ExecStart=${BOOT_PATHS.unhealthyScript}\n`);
+    }
+  });
+
+  test("a successful boot never reports the instance unhealthy", () => {
+    const sb = sandbox(shims);
+    expect(sb.run(render(byKind("redeemer"))).status).toBe(0);
+    expect(sb.read("calls").split("\n").filter((l) => l.startsWith("systemctl") && l.includes(UNITS.unhealthy))).toEqual([]);
+    expect(sb.read("calls")).not.toContain("--no-block");
+  });
+});
+
+describe("AWS: a failed boot step marks the instance Unhealthy", () => {
+  test("every boot oneshot (secrets, network interface, data volume) starts the unhealthy unit on failure; it is never enabled", () => {
+    for (const c of CASES) {
+      const plan = bootPlan(c.node, c.ctx);
+      const oneshots = plan.units.filter((u) => [UNITS.secrets, UNITS.networkInterface, UNITS.dataVolume].includes(u as any));
+      expect(oneshots.length).toBeGreaterThanOrEqual(1);
+      for (const u of oneshots) expect(keyLines(fileOf(c, `${BOOT_PATHS.units}/${u}`)!.content, "OnFailure")).toEqual([UNITS.unhealthy]);
+      expect(plan.units).not.toContain(UNITS.unhealthy);
+      const unit = fileOf(c, `${BOOT_PATHS.units}/${UNITS.unhealthy}`)!.content;
+      expect(unit).toMatch(/^Type=oneshot$/m);
+      expect(unit).not.toContain("[Install]");
+      expect(keyLines(unit, "ExecStart")).toEqual([BOOT_PATHS.unhealthyScript]);
+      // installed first: the user-data's ERR trap can start it whatever fails later
+      expect(plan.files.slice(0, 2).map((f) => f.path)).toEqual([BOOT_PATHS.unhealthyScript, `${BOOT_PATHS.units}/${UNITS.unhealthy}`]);
+      // containers restart on their own (Restart=always): they do not report
+      for (const ct of c.node.boot.containers) expect(keyLines(unitOf(c, ct.name), "OnFailure")).toEqual([]);
+    }
+  });
+
+  test("the minimum uptime covers every group's health check grace period (pinned 300 s, workers 600 s)", () => {
+    expect(UNHEALTHY_MIN_UPTIME).toBeGreaterThanOrEqual(600);
+  });
+
+  /** curl shim: IMDSv2 (token, then the instance id with it); aws shim: set-instance-health, failing while $AWS_FAILS. */
+  const imds = String.raw`case "$*" in *"-X PUT"*api/token*) echo TOKEN;; *"X-aws-ec2-metadata-token: TOKEN"*instance-id*) echo i-0123456789abcdef0;; *) exit 22;; esac`;
+  const aws = String.raw`echo "aws $*" >> "$FAKE/calls"; [ -z "$AWS_FAILS" ]`;
+  function unhealthyRun(uptime: string, env: Record<string, string> = {}, marked = false) {
+    const sb = sandbox({ curl: imds, aws, sleep: String.raw`echo "sleep $*" >> "$FAKE/calls"` });
+    fs.writeFileSync(path.join(sb.dir, "uptime"), `${uptime} 1234.56\n`);
+    fs.writeFileSync(path.join(sb.dir, "calls"), "");
+    if (marked) fs.writeFileSync(path.join(sb.dir, "marker"), "");
+    const text = fileOf(byKind("worker"), BOOT_PATHS.unhealthyScript)!.content;
+    for (const v of [`MARKER=${BOOT_PATHS.unhealthyMarker}\n`, "UPTIME_FILE=/proc/uptime\n"]) expect(text).toContain(v);
+    const script = text.replace(`MARKER=${BOOT_PATHS.unhealthyMarker}\n`, `MARKER=${sb.dir}/marker\n`).replace("UPTIME_FILE=/proc/uptime\n", `UPTIME_FILE=${sb.dir}/uptime\n`);
+    const r = sb.run(script, [], env);
+    return { sb, r, calls: sb.read("calls").split("\n").filter(Boolean) };
+  }
+  const call = "aws autoscaling set-instance-health --region us-east-1 --instance-id i-0123456789abcdef0 --health-status Unhealthy --no-should-respect-grace-period";
+
+  test("early failure: waits until the instance has been up the minimum time, then marks it Unhealthy once (IMDSv2 instance id)", () => {
+    const { sb, r, calls } = unhealthyRun("42.17");
+    expect(r.status).toBe(0);
+    expect(calls).toEqual([`sleep ${UNHEALTHY_MIN_UPTIME - 42}`, call]);
+    expect(r.out).toContain("marked i-0123456789abcdef0 Unhealthy");
+    expect(fs.existsSync(path.join(sb.dir, "marker"))).toBe(true);
+  });
+
+  test("later failure: no wait", () => {
+    const { r, calls } = unhealthyRun(String(UNHEALTHY_MIN_UPTIME + 1));
+    expect(r.status).toBe(0);
+    expect(calls).toEqual([call]);
+  });
+
+  test("at most once per instance: a second failure (another unit, a reboot) does not call again", () => {
+    const { r, calls } = unhealthyRun("5000", {}, true);
+    expect(r.status).toBe(0);
+    expect(calls).toEqual([]);
+    expect(r.out).toContain("already marked Unhealthy");
+  });
+
+  test("bounded attempts: gives up (the instance stays, logged) when the call keeps failing", () => {
+    const { sb, r, calls } = unhealthyRun("5000", { AWS_FAILS: "1" });
+    expect(r.status).not.toBe(0);
+    expect(calls.filter((l) => l.startsWith("aws ")).length).toBe(UNHEALTHY_ATTEMPTS);
+    expect(r.out).toContain(`set-instance-health failed (attempt ${UNHEALTHY_ATTEMPTS}/${UNHEALTHY_ATTEMPTS})`);
+    expect(r.out).toContain("could not mark i-0123456789abcdef0 Unhealthy");
+    expect(fs.existsSync(path.join(sb.dir, "marker"))).toBe(false);
   });
 });
 
@@ -630,7 +767,7 @@ describe("non-root containers", () => {
     const o1 = l.regions[0].orchestrators[0];
     const locators = Object.fromEntries(o1.boot.secrets.map((s: any) => [s.id, `arn:aws:secretsmanager:us-east-1:123456789012:secret:${s.id}-AbCdEf`]));
     const script: string = require("../../src/layout/boot").renderBootScript(o1, { cloud: "aws", region: "us-east-1", secretLocators: locators, networkInterfaceId: "eni-0123456789abcdef0" });
-    expect(script).toMatch(/docker run --rm --name rpc-proxy --network host --pull never --user 65532:65532 /);
+    expect(script).toMatch(/docker run --rm --name rpc-proxy --network bridge --publish 127\.0\.0\.1:4000:4000 --pull never --user 65532:65532 /);
     expect(script).toMatch(/fetch_one rpc-proxy-config \S+ rpc-proxy\.yaml 65532\n/);
     expect(script).toMatch(/fetch_one o1-password \S+ eth-password\n/);
     expect(script).toContain('if [ "$#" -ge 4 ]; then chown "$4:$4" "$out"; fi');
@@ -696,10 +833,25 @@ describe("rendered boot scripts (GCP example fleet)", () => {
       expect(r.status).toBe(0);
       expect(s).toContain("set -euo pipefail");
       for (const p of gcpPlaintexts()) expect(s).not.toContain(p);
-      expect(s).not.toMatch(/\baws\b|AWS_PAGER|169\.254\.169\.254|eni-|vol-|attach-|gcloud/);
+      expect(s).not.toMatch(/\baws\b|AWS_PAGER|eni-|vol-|attach-|gcloud|unhealthy/i);
       expect(s).not.toMatch(/set\s+-[a-zA-Z]*x|xtrace|bash\s+-x/);
     }
     expect(fileOf(c, BOOT_PATHS.networkInterfaceScript)).toBeUndefined();
+    expect(fileOf(c, BOOT_PATHS.unhealthyScript)).toBeUndefined();
+    // the metadata server's address only in the guard that keeps containers away from it
+    const withIp = bootPlan(c.node, c.ctx).files.filter((f) => f.content.includes(METADATA_IP)).map((f) => f.path);
+    expect(withIp).toEqual(c.kind === "worker" ? [] : [BOOT_PATHS.metadataGuardScript]);
+    expect(render(c).split("\n").filter((l) => l.includes(METADATA_IP) && !l.startsWith("METADATA_IP="))).toEqual([]);
+  });
+
+  test.each(GCP_CASES.map((c) => [c.node.name, c] as const))("%s: a bridged container (the RPC proxy) starts only behind the metadata guard; host-network ones need none", (_n, c) => {
+    for (const ct of c.node.boot.containers) {
+      const pre = keyLines(unitOf(c, ct.name), "ExecStartPre");
+      expect(pre).toEqual([`-/usr/bin/docker rm -f ${ct.name}`, `${BOOT_PATHS.secretsScript} check`, ...(ct.network === "host" ? [] : [BOOT_PATHS.metadataGuardScript])]);
+    }
+    expect(fileOf(c, BOOT_PATHS.metadataGuardScript)?.mode).toBe(c.kind === "worker" ? undefined : "0700");
+    const aws = CASES.find((x) => x.kind === c.kind)!;
+    expect(fileOf(aws, BOOT_PATHS.metadataGuardScript)).toBeUndefined(); // AWS: IMDSv2 hop limit 1 refuses bridged containers
   });
 
   test.each(GCP_CASES.map((c) => [c.node.name, c] as const))("%s: every secret is read by its Secret Manager name and checked; keystore account checked on wallet nodes", (_n, c) => {
@@ -764,6 +916,52 @@ describe("rendered boot scripts (GCP example fleet)", () => {
     expect(() => render({ ...rd, ctx: { cloud: "gcp", secretLocators: rd.ctx.secretLocators } })).toThrow(/no dataDiskDeviceName was given/);
     expect(() => render({ ...o, ctx: { ...o.ctx, dataDiskDeviceName: "data" } })).toThrow(/without a data volume/);
     expect(() => render({ ...rd, ctx: { ...rd.ctx, dataDiskDeviceName: "Data Disk" } })).toThrow(/not a device name/);
+  });
+});
+
+describe("the GCP metadata guard, run with a fake iptables", () => {
+  /** iptables shim: DOCKER-USER exists when $FAKE/chain does; its rules are the lines of that file. */
+  const iptables = String.raw`echo "iptables $*" >> "$FAKE/calls"
+[ "$1" = -w ] || exit 2; shift
+if [ "$1" = -n ]; then shift; fi
+op=$1; chain=$2; shift 2
+[ "$chain" = DOCKER-USER ] || exit 2
+[ -f "$FAKE/chain" ] || { echo "iptables: No chain/target/match by that name." >&2; exit 1; }
+case "$op" in
+  -L) exit 0;;
+  -C) grep -qxF -- "$*" "$FAKE/chain";;
+  -I) [ "$1" = 1 ] || exit 2; shift; { echo "$*"; cat "$FAKE/chain"; } > "$FAKE/chain.new"; mv "$FAKE/chain.new" "$FAKE/chain";;
+  *) exit 2;;
+esac`;
+  const rule = `-d ${METADATA_IP}/32 -j DROP`;
+  function guardRun(chain: string[] | undefined) {
+    const sb = sandbox({ iptables });
+    fs.writeFileSync(path.join(sb.dir, "calls"), "");
+    if (chain) fs.writeFileSync(path.join(sb.dir, "chain"), chain.map((l) => `${l}\n`).join(""));
+    const r = sb.run(fileOf(gcpByKind("orchestrator"), BOOT_PATHS.metadataGuardScript)!.content);
+    return { r, calls: sb.read("calls").split("\n").filter(Boolean), rules: chain ? sb.read("chain").split("\n").filter(Boolean) : [] };
+  }
+
+  test("inserts the rule dropping forwarded (container) traffic to the metadata server first in DOCKER-USER", () => {
+    const { r, calls, rules } = guardRun(["-j RETURN"]);
+    expect(r.status).toBe(0);
+    expect(rules).toEqual([rule, "-j RETURN"]);
+    expect(calls).toContain(`iptables -w -I DOCKER-USER 1 ${rule}`);
+    expect(r.out).toContain(`dropping containers' traffic to the metadata server (${METADATA_IP})`);
+  });
+
+  test("idempotent: a rule already in place (a container restart) is not added twice", () => {
+    const { r, calls, rules } = guardRun([rule, "-j RETURN"]);
+    expect(r.status).toBe(0);
+    expect(rules).toEqual([rule, "-j RETURN"]);
+    expect(calls.filter((l) => l.includes(" -I "))).toEqual([]);
+  });
+
+  test("no DOCKER-USER chain: refuses (the container does not start unguarded)", () => {
+    const { r, calls } = guardRun(undefined);
+    expect(r.status).not.toBe(0);
+    expect(r.out).toContain("no DOCKER-USER chain");
+    expect(calls.filter((l) => l.includes(" -I "))).toEqual([]);
   });
 });
 
@@ -951,5 +1149,18 @@ mkdir -p "$(dirname "$FAKE/root$2")"; cat "$1" > "$FAKE/root$2"; chmod "$mode" "
       expect(second.out).toContain("installed at an earlier boot");
       expect(sb.read("calls")).toBe("");
     }
+  });
+
+  test("a failed first boot is logged (serial console) and the VM stays: GCP has no unhealthy report without an autohealing health check", () => {
+    const sb = sandbox({
+      install: String.raw`exit 0`,
+      systemctl: String.raw`echo "systemctl $*" >> "$FAKE/calls"`,
+      docker: String.raw`echo "docker $*" >> "$FAKE/calls"; [ "$1" != pull ]`,
+      touch: String.raw`echo "touch $*" >> "$FAKE/calls"`,
+    });
+    const r = sb.run(render(gcpByKind("worker")));
+    expect(r.status).not.toBe(0);
+    expect(r.out).toMatch(/FAILED \(exit 1\) at line \d+; see journalctl -u 'livepeer-fleet-\*'/);
+    expect(sb.read("calls")).not.toMatch(/unhealthy|systemctl start|touch/);
   });
 });

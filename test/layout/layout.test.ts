@@ -96,6 +96,20 @@ describe("reference layout", () => {
     }
     for (const g of use1.workerGroups) expect(g.boot.containers.map((c) => [c.name, c.gpus, c.args])).toEqual([["livepeer", true, g.argv]]);
   });
+
+  test("networks: go-livepeer on the host; the third-party RPC proxy on the bridge, published on the host's loopback only", () => {
+    for (const r of [use1, layoutOf(mutated((x) => x.regions.push(euRegion()))).regions[1]]) {
+      for (const n of [...r.orchestrators, ...(r.redeemer ? [r.redeemer] : []), ...(r.reward ? [r.reward] : [])]) {
+        expect(n.boot.containers.map((c) => [c.name, c.network])).toEqual([
+          ["rpc-proxy", { publish: ["127.0.0.1:4000:4000"] }],
+          ["livepeer", "host"],
+        ]);
+        // go-livepeer reaches the proxy at the published loopback port
+        expect(n.argv[n.argv.indexOf("-ethUrl") + 1]).toMatch(/^http:\/\/127\.0\.0\.1:4000\//);
+      }
+      for (const g of r.workerGroups) expect(g.boot.containers.map((c) => c.network)).toEqual(["host"]);
+    }
+  });
 });
 
 describe("stable layout when orchestrators are reordered or added", () => {
@@ -180,6 +194,8 @@ describe("secrets: who reads what", () => {
       "reward-password": ["reward"],
     });
     expect(use1.secrets.find((s) => s.id === "o1-keystore")!.source).toEqual({ kind: "keystore", node: "o1" });
+    // only the config the fleet renders itself carries a format revision (added to secretsVersion)
+    expect(use1.secrets.filter((s) => s.revision !== undefined).map((s) => [s.id, s.revision])).toEqual([["rpc-proxy-config", 1]]);
   });
 
   test("each wallet node's boot fetches only its own keystore and password", () => {
@@ -222,9 +238,9 @@ describe("secrets: who reads what", () => {
 });
 
 describe("renderRpcProxyConfig", () => {
-  test("loopback listener, upstreams in failover order, values quoted", () => {
+  test("listens on every address of its own container (docker publishes it on the host's loopback), upstreams in failover order, values quoted", () => {
     const text = renderRpcProxyConfig("arbitrum-one-mainnet", ["https://a.invalid/K1", 'https://b.invalid/"x"']);
-    expect(text).toContain("  httpHostV4: 127.0.0.1\n  httpPortV4: 4000\n");
+    expect(text).toContain("  httpHostV4: 0.0.0.0\n  httpPortV4: 4000\n");
     expect(text).toContain("      - id: upstream-1\n        endpoint: \"https://a.invalid/K1\"\n");
     expect(text).toContain('      - id: upstream-2\n        endpoint: "https://b.invalid/\\"x\\""\n');
     expect(text.match(/chainId: 42161/g)).toHaveLength(3);

@@ -410,6 +410,22 @@ describe("in a real node process (as the CLI runs it)", () => {
           new aws.ec2.Vpc("v", { cidrBlock: pulumi.output("10.0.0.0/16").apply(() => { throw new Error("apply boom"); }) });
           return {};
         },
+        // The SDK never settles the outputs of a resource whose inputs failed to serialise: a stack output
+        // or another resource depending on it would wait forever (the CLI then ended unsettled, no message).
+        applyThrowsFeedingOutput: () => {
+          const v = new aws.ec2.Vpc("v", { cidrBlock: pulumi.output("10.0.0.0/16").apply(() => { throw new Error("apply boom 2"); }) });
+          return { id: v.id };
+        },
+        applyThrowsFeedingDependent: () => {
+          const v = new aws.ec2.Vpc("v", { cidrBlock: pulumi.output("10.0.0.0/16").apply(() => { throw new Error("apply boom 3"); }) });
+          const s = new aws.ec2.Subnet("s", { vpcId: v.id, cidrBlock: "10.0.0.0/24" });
+          return { subnet: s.id };
+        },
+        asyncProgramAwaitingIt: async () => {
+          const v = new aws.ec2.Vpc("v", { cidrBlock: pulumi.output("10.0.0.0/16").apply(() => { throw new Error("apply boom 4"); }) });
+          await new Promise((resolve) => v.id.apply(resolve));
+          return {};
+        },
         okAgain: () => { new aws.ec2.Vpc("w", { cidrBlock: "10.0.0.0/16" }); return {}; },
       };
       (async () => {
@@ -433,6 +449,9 @@ describe("in a real node process (as the CLI runs it)", () => {
     expect(results.invokeAsInput).toMatch(/^rejected:.*Mock not implemented: aws:ec2\/getVpc:getVpc/);
     expect(results.invokeAsOutput).toMatch(/^rejected:.*Mock not implemented: aws:ec2\/getVpc:getVpc/);
     expect(results.applyThrows).toMatch(/^rejected:.*apply boom/);
+    expect(results.applyThrowsFeedingOutput).toMatch(/^rejected:.*apply boom 2/);
+    expect(results.applyThrowsFeedingDependent).toMatch(/^rejected:.*apply boom 3/);
+    expect(results.asyncProgramAwaitingIt).toMatch(/^rejected:.*apply boom 4/);
     expect(results.okAgain).toBe("ok:w");
   });
 });

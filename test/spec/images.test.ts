@@ -43,6 +43,50 @@ describe("checkImagePinned", () => {
   });
 });
 
+describe("checkImagePinned parses a Docker reference", () => {
+  test.each([
+    "docker.io/livepeer/go-livepeer:v0.9.1",
+    "registry.example.com:5000/team/sub/go_livepeer:v0.9.1",
+    "gcr.io/my-project/go-livepeer.x__y:1.2.3",
+    "Registry.Example.COM/livepeer/go-livepeer:v0.9.1", // registry host names are case-insensitive
+    `go-livepeer:v0.9.1@${DIGEST}`,
+  ])("well formed and pinned: %s", (image) => expect(checkImagePinned(image)).toBeUndefined());
+
+  test.each<[string, RegExp]>([
+    ["Livepeer/go-livepeer:v0.9.1", /invalid repository path component `Livepeer`/],
+    ["livepeer/Go-Livepeer:v0.9.1", /invalid repository path component `Go-Livepeer`/],
+    ["livepeer//go-livepeer:v0.9.1", /empty repository name or path component/],
+    ["/go-livepeer:v0.9.1", /empty repository name or path component/],
+    ["ghcr.io/:v0.9.1", /empty repository name or path component/],
+    [":v0.9.1", /empty repository name/],
+    [`@${DIGEST}`, /empty repository name/],
+    ["-livepeer/go-livepeer:v0.9.1", /starts with `-`/],
+    ["--privileged", /starts with `-`/],
+    ["livepeer/-go-livepeer:v0.9.1", /invalid repository path component `-go-livepeer`/],
+    ["livepeer/go-livepeer-:v0.9.1", /invalid repository path component/],
+    ["livepeer/go..livepeer:v0.9.1", /invalid repository path component/],
+    ["livepeer/go-livepeer:v0.9.1\u001b[2J", /not an image reference/],
+    ["livepeer/go-livepeer:v0.9.1\n", /not an image reference/],
+    ["livepeer/gö-livepeer:v0.9.1", /not an image reference/],
+    ["livepeer/go-livepeer:v0.9.1;rm", /invalid tag/],
+    ["livepeer/go-livepeer:-v0.9.1", /invalid tag/],
+    ["livepeer/go-livepeer:.v0.9.1", /invalid tag/],
+    [`livepeer/go-livepeer:${"v".repeat(129)}`, /invalid tag/],
+    [`livepeer/go-livepeer:bad!tag@${DIGEST}`, /invalid tag/],
+    ["reg_istry.io/livepeer/go-livepeer:v0.9.1", /invalid repository path component `reg_istry\.io`|invalid registry/],
+    ["registry.example.com:99999x/go-livepeer:v0.9.1", /invalid registry/],
+    [`${"a/".repeat(130)}b:v0.9.1`, /longer than 255/],
+  ])("refused: %j", (image, re) => {
+    const msg = checkImagePinned(image.replace(/\\u001b/g, "\u001b").replace(/\\n/g, "\n"));
+    expect(msg).toMatch(re);
+    expect(msg).toMatch(/accepted: `repo:tag`/);
+  });
+
+  test("refused in the spec too, with the image's path", () => {
+    expectIssues(mutated((r) => (r.images.rpcProxy = "GHCR.io/ERPC/erpc:0.0.62")), [["images.rpcProxy", /invalid repository path component `ERPC`/]]);
+  });
+});
+
 describe("imageVersion", () => {
   test.each<[string, [number, number, number] | undefined]>([
     ["livepeer/go-livepeer:v0.9.1", [0, 9, 1]],

@@ -70,7 +70,7 @@ describe("pricing", () => {
     ["wei as a YAML number", 1200, "1200"],
     ["zero wei", "0", "0"],
     ["a USD amount", "0.50USD", "0.50USD"],
-    ["a whole EUR amount", "2EUR", "2EUR"],
+    ["a whole USD amount", "2USD", "2USD"],
   ])("pricePerUnit accepted: %s", (_n, v, out) => {
     expect(load(mutated((r) => (r.pricing.pricePerUnit = v))).spec.pricing.pricePerUnit).toBe(out);
   });
@@ -80,6 +80,10 @@ describe("pricing", () => {
     ["fractional wei", (r) => (r.pricing.pricePerUnit = "1.5"), [["pricing.pricePerUnit", /integer wei amount .* or a currency amount/]]],
     ["negative wei", (r) => (r.pricing.pricePerUnit = "-1"), [["pricing.pricePerUnit", /integer wei amount/]]],
     ["a currency without an amount", (r) => (r.pricing.pricePerUnit = "USD"), [["pricing.pricePerUnit", /integer wei amount/]]],
+    // go-livepeer's price feed is ETH/USD: any other currency makes it exit at start (this was accepted before).
+    ["a EUR amount", (r) => (r.pricing.pricePerUnit = "0.50EUR"), [["pricing.pricePerUnit", /USD amount .* price feed is ETH\/USD only/]]],
+    ["a whole EUR amount", (r) => (r.pricing.pricePerUnit = "2EUR"), [["pricing.pricePerUnit", /USD/]]],
+    ["a lowercase usd amount", (r) => (r.pricing.pricePerUnit = "0.50usd"), [["pricing.pricePerUnit", /USD/]]],
     ["exponent notation", (r) => (r.pricing.pricePerUnit = 1e21), [["pricing.pricePerUnit", /integer wei amount/]]],
     ["a boolean", (r) => (r.pricing.pricePerUnit = true), [["pricing.pricePerUnit", /expected string or number, received boolean/]]],
     ["pixelsPerUnit 0", (r) => (r.pricing.pixelsPerUnit = 0), [["pricing.pixelsPerUnit", /integer > 0/]]],

@@ -1,0 +1,33 @@
+/** `livepeer-fleet plan --diff OLD.json`: compare the plan of a spec with an earlier JSON plan. */
+import * as fs from "fs";
+import type { Plan } from "../plan/engine";
+import { diffPlans, renderDiff, replacedInPreview, PlanDiff } from "../plan/diff";
+import { FleetConfigError } from "../spec/errors";
+
+/**
+ * Reads the earlier plan (`plan --format json` output) and, optionally, a `pulumi preview --json`
+ * document whose replace steps override the ForceNew table.
+ */
+export function readPlanJson(file: string, flag: string): any {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e: any) {
+    throw new FleetConfigError([{ path: flag, value: file, message: `cannot be read (${e?.code ?? e})` }]);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new FleetConfigError([{ path: flag, value: file, message: "is not JSON; give the output of `livepeer-fleet plan --format json` (or `pulumi preview --json` for --preview)" }]);
+  }
+}
+
+export function diffAgainst(current: Plan, oldFile: string, previewFile?: string): { diff: PlanDiff; text: string } {
+  const old = readPlanJson(oldFile, "--diff");
+  if (!old || !Array.isArray(old.resources)) {
+    throw new FleetConfigError([{ path: "--diff", value: oldFile, message: "holds no `resources` list; give the output of `livepeer-fleet plan --format json`" }]);
+  }
+  const replaced = previewFile ? replacedInPreview(readPlanJson(previewFile, "--preview")) : undefined;
+  const diff = diffPlans(old as Plan, current, replaced);
+  return { diff, text: renderDiff(diff) };
+}
