@@ -4,5 +4,7 @@ module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }] },
-  testTimeout: 30000,
+  testTimeout: 60000,
+  // jest defaults to cores − 1 workers, i.e. one on a 2-core CI machine; plans are CPU-bound per file.
+  maxWorkers: 2,
 };

@@ -86,18 +86,23 @@ export class PinnedNode extends pulumi.ComponentResource {
 
     const dependsOn: pulumi.Resource[] = [internal, ...args.bootDependencies];
     let external: gcp.compute.Address | undefined;
-    if (node.publicHostname) {
+    // The redeemer holds a static external address from the start (its firewall admits only the fleet's
+    // orchestrators): giving a VM of a stateful group an address later would recreate it, so a second
+    // region only adds its hostname record and allowlist rules.
+    if (node.publicHostname || node.role === "redeemer") {
       external = new gcp.compute.Address(`${name}-external`, {
         project,
         region,
         name: gcpNames.resource(name, "external"),
-        description: `livepeer-fleet ${node.name}: static address of ${node.publicHostname}`,
+        description: `livepeer-fleet ${node.name}: static external address`,
         addressType: "EXTERNAL",
         networkTier: "PREMIUM",
         labels,
       }, child);
       dependsOn.push(external);
       this.publicIp = external.address;
+    }
+    if (external && node.publicHostname) {
       this.hostname = node.publicHostname;
       // The O's -serviceAddr must resolve before it starts (it pings itself at startup).
       if (args.dns) dependsOn.push(args.dns.nodeRecord(name, node.publicHostname, external.address, this));

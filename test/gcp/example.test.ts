@@ -109,7 +109,8 @@ test("the components and their exact children", () => {
   for (const o of ["o1", "o2"]) {
     expect(children(`livepeer-fleet:gcp:PinnedNode::gref-euw4-${o}`)).toEqual({ [T.address]: 2, [T.firewall]: 2, [T.template]: 1, [T.igm]: 1, [T.pic]: 1, [T.record]: 1 });
   }
-  expect(children("livepeer-fleet:gcp:PinnedNode::gref-euw4-redeemer")).toEqual({ [T.address]: 1, [T.firewall]: 1, "gcp:compute/disk:Disk": 1, [T.template]: 1, [T.igm]: 1, [T.pic]: 1 });
+  // the redeemer: internal + a static external address held from the start (a second region then only adds rules)
+  expect(children("livepeer-fleet:gcp:PinnedNode::gref-euw4-redeemer")).toEqual({ [T.address]: 2, [T.firewall]: 1, "gcp:compute/disk:Disk": 1, [T.template]: 1, [T.igm]: 1, [T.pic]: 1 });
   expect(children("livepeer-fleet:gcp:PinnedNode::gref-euw4-reward")).toEqual({ [T.address]: 1, "gcp:compute/disk:Disk": 1, [T.template]: 1, [T.igm]: 1, [T.pic]: 1 });
   for (const o of ["o1", "o2"]) expect(children(`livepeer-fleet:gcp:WorkerGroup::gref-euw4-l4-${o}`)).toEqual({ [T.template]: 2, [T.rigm]: 2 });
   expect(children("livepeer-fleet:gcp:LoadBalancer::gref-euw4")).toEqual({
@@ -235,7 +236,7 @@ test("no plaintext secret anywhere: inputs, startup scripts, metadata, labels, o
   expect(JSON.stringify(fp.plan.outputs)).not.toContain(raw.orchSecret);
 });
 
-test("every VM: Shielded VM, its own service account, OS Login with project keys blocked, no SSH key; an external address only on Os", () => {
+test("every VM: Shielded VM, its own service account, OS Login with project keys blocked, no SSH key; an external address only on Os and the redeemer", () => {
   const templates = ofType(T.template);
   for (const t of templates) {
     const i = t.inputs as any;
@@ -246,7 +247,7 @@ test("every VM: Shielded VM, its own service account, OS Login with project keys
     expect(i.canIpForward).toBe(false);
     expect(i.disks).toEqual([expect.objectContaining({ boot: true, autoDelete: true, diskType: "pd-balanced" })]);
     const external = (i.networkInterfaces[0].accessConfigs ?? []).length > 0;
-    expect([t.name, external]).toEqual([t.name, /-o[12]$/.test(t.name) && !t.name.includes("-l4-")]);
+    expect([t.name, external]).toEqual([t.name, (/-o[12]$/.test(t.name) && !t.name.includes("-l4-")) || t.name.endsWith("-redeemer")]);
     expect(i.region).toBe("europe-west4");
   }
   for (const n of ["o1", "o2", "redeemer", "reward"]) {
@@ -283,7 +284,8 @@ test("each O, the redeemer and the reward node: a zonal stateful group of one ke
       expect(byKey(`${T.address}::${n}-external`)!.inputs).toMatchObject({ addressType: "EXTERNAL", networkTier: "PREMIUM" });
       expect(ps.disks).toBeUndefined();
     } else {
-      expect(ps.externalIps).toBeUndefined();
+      if (node.role === "redeemer") expect(ps.externalIps).toEqual([{ interfaceName: "nic0", autoDelete: "NEVER", ipAddress: { address: expect.stringMatching(/\/addresses\/gref-euw4-redeemer-external$/) } }]);
+      else expect(ps.externalIps).toBeUndefined();
       expect(ps.disks).toEqual([{ deviceName: "data", source: expect.stringMatching(new RegExp(`/zones/${node.zone}/disks/${n}-data$`)), mode: "READ_WRITE", deleteRule: "NEVER" }]);
       expect(byKey(`gcp:compute/disk:Disk::${n}-data`)!.inputs).toMatchObject({ zone: node.zone, size: 20, type: "pd-balanced" });
     }
