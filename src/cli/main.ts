@@ -2,11 +2,15 @@
 import { FleetConfigError } from "../spec/errors";
 
 const USAGE = `usage: livepeer-fleet plan --config <Pulumi.<stack>.yaml | fleet.yaml> [--format text|json|markdown]
+                           [--diff OLD.json [--preview PREVIEW.json]]
        livepeer-fleet keys new|verify --fleet <config> …      (livepeer-fleet keys --help)
        livepeer-fleet chain check|service-uri --fleet <config> …  (livepeer-fleet chain --help)
 
   plan   Evaluate the fleet program offline under Pulumi's mock runtime (no cloud, no credentials)
          and print what would be built. --format json prints exactly one JSON object on stdout.
+         --diff OLD.json (an earlier --format json plan) prints what changes instead: added, removed,
+         updated and replaced resources with their changed inputs, disruptive ones flagged (exit 0);
+         --preview takes a "pulumi preview --json" document whose replace steps are used as given.
   keys   Generate hot-wallet keystores; decrypt and check every keystore against the spec.
   chain  Check the on-chain service URI, registration and balances; print the unsigned setServiceURI tx.
 `;
@@ -52,12 +56,19 @@ export async function run(argv: string[], io: Io = { out: (s) => process.stdout.
       io.out(USAGE);
       return 0;
     }
-    for (const k of Object.keys(flags)) if (!["config", "format"].includes(k)) throw new UsageError(`unknown flag --${k}`);
+    for (const k of Object.keys(flags)) if (!["config", "format", "diff", "preview"].includes(k)) throw new UsageError(`unknown flag --${k}`);
+    if (flags.preview && !flags.diff) throw new UsageError("--preview needs --diff OLD.json");
     if (!flags.config) throw new UsageError("--config is required");
     const format = flags.format ?? "text";
     if (!["text", "json", "markdown"].includes(format)) throw new UsageError(`--format must be text, json or markdown (got ${JSON.stringify(format)})`);
     const { planFile } = await import("./plan");
     const fp = await planFile(flags.config);
+    if (flags.diff) {
+      const { diffAgainst } = await import("./diff");
+      const { diff, text } = diffAgainst(fp.plan, flags.diff, flags.preview);
+      io.out(format === "json" ? JSON.stringify(diff, null, 2) + "\n" : text);
+      return 0;
+    }
     if (format === "json") {
       io.out(JSON.stringify(fp.plan, null, 2) + "\n");
     } else {

@@ -1,0 +1,34 @@
+/** `plan --diff OLD.json` through the CLI entry point. */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { run } from "../../src/cli/main";
+
+const REF = path.join(__dirname, "../../examples/reference/fleet.yaml");
+const io = () => {
+  const o = { out: "", err: "" };
+  return { o, io: { out: (s: string) => void (o.out += s), err: (s: string) => void (o.err += s) } };
+};
+
+test("a diff against an earlier JSON plan flags a replaced static address as disruptive", async () => {
+  const first = io();
+  expect(await run(["plan", "--config", REF, "--format", "json"], first.io)).toBe(0);
+  const old = JSON.parse(first.o.out);
+  // pretend the earlier plan had another address pool: the address would be replaced
+  old.resources.find((r: any) => r.type === "aws:ec2/eip:Eip" && r.name === "ref-use1-o1").inputs.publicIpv4Pool = "ipv4pool-ec2-0123";
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lpf-diff-"));
+  const oldFile = path.join(dir, "old.json");
+  fs.writeFileSync(oldFile, JSON.stringify(old));
+  const second = io();
+  expect(await run(["plan", "--config", REF, "--diff", oldFile], second.io)).toBe(0);
+  expect(second.o.out).toMatch(/^0 to add, 0 to update in place, 1 to replace, 0 to remove\n/);
+  expect(second.o.out).toContain("+- aws:ec2/eip:Eip::ref-use1-o1 [publicIpv4Pool]  !! DISRUPTIVE: replaces a static address");
+  expect(second.o.out).toMatch(/1 disruptive change: review before pulumi up\n$/);
+  // usage and input errors
+  const bad = io();
+  expect(await run(["plan", "--config", REF, "--preview", oldFile], bad.io)).toBe(2);
+  fs.writeFileSync(oldFile, "not json");
+  const notJson = io();
+  expect(await run(["plan", "--config", REF, "--diff", oldFile], notJson.io)).toBe(1);
+  expect(notJson.o.err).toMatch(/--diff: is not JSON/);
+});
