@@ -62,6 +62,12 @@ export async function run(argv: string[], io: Io = { out: (s) => process.stdout.
     const format = flags.format ?? "text";
     if (!["text", "json", "markdown"].includes(format)) throw new UsageError(`--format must be text, json or markdown (got ${JSON.stringify(format)})`);
     const { planFile } = await import("./plan");
+    if (flags.diff) {
+      // check the earlier plan (and preview) before spending time on a new one
+      const { readPlanJson } = await import("./diff");
+      readPlanJson(flags.diff, "--diff");
+      if (flags.preview) readPlanJson(flags.preview, "--preview");
+    }
     const fp = await planFile(flags.config);
     if (flags.diff) {
       const { diffAgainst } = await import("./diff");
