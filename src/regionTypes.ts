@@ -39,3 +39,18 @@ export interface RegionComponent extends pulumi.ComponentResource {
   /** Regions hosting the redeemer: admit one remote orchestrator egress address (a /32 rule). */
   allowRedeemerClient?(key: string, ip: pulumi.Input<string>): void;
 }
+
+/** A pinned node's outputs as the fleet reports them, from its layout and its component. */
+export function nodeOutputs(
+  node: { role: string; walletAddress: string },
+  n: { privateIp: pulumi.Output<string>; publicIp?: pulumi.Output<string>; hostname?: string; groupName: pulumi.Output<string> },
+): NodeOutputs {
+  return {
+    role: node.role,
+    privateIp: n.privateIp,
+    ...(n.publicIp ? { publicIp: n.publicIp } : {}),
+    ...(n.hostname ? { hostname: n.hostname } : {}),
+    walletAddress: node.walletAddress,
+    groupName: n.groupName,
+  };
+}

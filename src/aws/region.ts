@@ -9,6 +9,7 @@ import * as aws from "@pulumi/aws";
 import { PinnedNodeLayout, PORTS } from "../layout/types";
 import { Network } from "./network";
 import { KeyVault } from "./vault";
+import { nodeOutputs } from "../regionTypes";
 import type { NodeOutputs, RegionArgs, RegionComponent } from "../regionTypes";
 import { PinnedNode } from "./pinnedNode";
 import { WorkerGroup } from "./workerGroup";
@@ -62,14 +63,7 @@ export class AwsRegion extends pulumi.ComponentResource implements RegionCompone
         ...(node.publicHostname ? { dns } : {}),
         tags,
       }, child);
-      this.nodes[node.name] = {
-        role: node.role,
-        privateIp: n.privateIp,
-        ...(n.publicIp ? { publicIp: n.publicIp } : {}),
-        ...(n.hostname ? { hostname: n.hostname } : {}),
-        walletAddress: node.walletAddress,
-        groupName: n.groupName,
-      };
+      this.nodes[node.name] = nodeOutputs(node, n);
       return n;
     };
 

@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { PinnedNodeLayout } from "../layout/types";
+import { nodeOutputs } from "../regionTypes";
 import type { NodeOutputs, RegionArgs, RegionComponent } from "../regionTypes";
 import { gcpNames } from "../naming";
 import { Network, firewall } from "./network";
@@ -74,14 +75,7 @@ export class GcpRegion extends pulumi.ComponentResource implements RegionCompone
         ...(node.publicHostname ? { dns } : {}),
         labels,
       }, child);
-      this.nodes[node.name] = {
-        role: node.role,
-        privateIp: n.privateIp,
-        ...(n.publicIp ? { publicIp: n.publicIp } : {}),
-        ...(n.hostname ? { hostname: n.hostname } : {}),
-        walletAddress: node.walletAddress,
-        groupName: n.groupName,
-      };
+      this.nodes[node.name] = nodeOutputs(node, n);
       return n;
     };
 
