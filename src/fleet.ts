@@ -29,7 +29,8 @@ export interface OrchestratorFleetArgs {
   providers?: Record<string, pulumi.ProviderResource>;
   /**
    * Provider for the fleet's DNS zone (an AWS provider for Route 53, a GCP one for Cloud DNS). Default:
-   * Route 53 → the first AWS region's provider (or a new one in dns.awsRegion); Cloud DNS → a new
+   * Route 53 → a new `aws.Provider` `<fleet>-dns` in dns.awsRegion (us-east-1), assuming dns.assumeRoleArn if
+   * given; Cloud DNS → a new
    * `gcp.Provider` for dns.project.
    */
   dnsProvider?: pulumi.ProviderResource;
@@ -72,13 +73,13 @@ export class OrchestratorFleet extends pulumi.ComponentResource {
       const given = args.providers?.[r.name];
       if (given) providers[r.name] = given;
       else if (r.cloud === "aws") {
-        providers[r.name] = new aws.Provider(`${name}-${r.name}`, {
+        providers[r.name] = new aws.Provider(`${spec.name}-${r.name}`, {
           region: r.region as aws.Region,
           defaultTags: { tags: fleetTag },
           ...(r.provider.assumeRoleArn ? { assumeRoles: [{ roleArn: r.provider.assumeRoleArn, sessionName: `livepeer-fleet-${spec.name}` }] } : {}),
         }, { parent: this });
       } else {
-        providers[r.name] = new gcp.Provider(`${name}-${r.name}`, {
+        providers[r.name] = new gcp.Provider(`${spec.name}-${r.name}`, {
           project: r.project!,
           region: r.region,
           defaultLabels: { "livepeer-fleet-fleet": spec.name },
@@ -90,14 +91,14 @@ export class OrchestratorFleet extends pulumi.ComponentResource {
     if (layout.dns.provider === "route53") {
       // A provider of its own: region order or membership never moves the records to another provider.
       const d = layout.dns;
-      const p = args.dnsProvider ?? new aws.Provider(`${name}-dns`, {
+      const p = args.dnsProvider ?? new aws.Provider(`${spec.name}-dns`, {
         region: (d.awsRegion ?? "us-east-1") as aws.Region,
         defaultTags: { tags: fleetTag },
         ...(d.assumeRoleArn ? { assumeRoles: [{ roleArn: d.assumeRoleArn, sessionName: `livepeer-fleet-${spec.name}-dns` }] } : {}),
       }, { parent: this });
       dns = route53Writer(layout, p);
     } else {
-      const p = args.dnsProvider ?? new gcp.Provider(`${name}-dns`, { project: layout.dns.project }, { parent: this });
+      const p = args.dnsProvider ?? new gcp.Provider(`${spec.name}-dns`, { project: layout.dns.project }, { parent: this });
       dns = cloudDnsWriter(layout, p);
     }
 
@@ -106,8 +107,8 @@ export class OrchestratorFleet extends pulumi.ComponentResource {
     if (spec.orchSecret) {
       orchSecret = pulumi.secret(spec.orchSecret.reveal());
     } else {
-      const randomProvider = new random.Provider(`${name}-random`, {}, { parent: this });
-      orchSecret = new random.RandomPassword(`${name}-orch-secret`, { length: 48, special: false }, { parent: this, provider: randomProvider }).result;
+      const randomProvider = new random.Provider(`${spec.name}-random`, {}, { parent: this });
+      orchSecret = new random.RandomPassword(`${spec.name}-orch-secret`, { length: 48, special: false }, { parent: this, provider: randomProvider }).result;
     }
     const rpcConfig = pulumi.secret(renderRpcProxyConfig(spec.network, spec.rpcUrls.map((u) => u.reveal())));
     const passwords: Record<string, SecretValue> = {};

@@ -71,7 +71,15 @@ function regionSection(r: RegionLayout, fp: FleetPlan, md: boolean): string[] {
   const { t, c } = renderers(md);
   const out: string[] = [];
   const regionRes = fp.plan.resources.find((x: PlannedResource) => x.type === `livepeer-fleet:${r.cloud}:Region` && x.name === r.resourceName);
-  const provider = fp.plan.resources.find((x: PlannedResource) => regionRes && x.parent === key(regionRes) && x.custom)?.provider ?? "?";
+  // The region's provider: the one most of its cloud resources use (DNS records use the zone's own).
+  const under = new Set<string>(regionRes ? [key(regionRes)] : []);
+  const counts = new Map<string, number>();
+  for (const x of fp.plan.resources) {
+    if (!x.parent || !under.has(x.parent)) continue;
+    under.add(key(x));
+    if (x.custom && !/^(aws:route53|gcp:dns)\//.test(x.type)) counts.set(x.provider, (counts.get(x.provider) ?? 0) + 1);
+  }
+  const provider = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "?";
   const where = `${r.cloud} ${t(r.region)}${r.project ? ` in project ${t(r.project)}` : ""}, provider ${t(provider)}`;
   out.push(md ? `### Region ${c(r.name)} (${where})` : `Region ${t(r.name)} (${where})`);
   const images = [...new Set([...r.orchestrators, ...(r.redeemer ? [r.redeemer] : []), ...(r.reward ? [r.reward] : [])].map((n) => n.imageId))];
@@ -115,7 +123,7 @@ export function renderText(fp: FleetPlan, md = false): string {
   const out: string[] = [];
   out.push(md ? `## Fleet ${c(l.name)}` : `Fleet ${t(l.name)}`);
   const facts = [
-    `service URI ${t(l.serviceUri)} (latency-routed over ${l.regions.length} region${l.regions.length === 1 ? "" : "s"}; zone ${t(l.dns.zone)})`,
+    `service URI ${t(l.serviceUri)} (${l.dns.provider === "route53" ? "latency" : "geo"}-routed over ${l.regions.length} region${l.regions.length === 1 ? "" : "s"}; zone ${t(l.dns.zone)})`,
     `network ${t(l.network)} (chain ${l.chainId}), registered address ${t(l.registeredAddress)}`,
     `reward caller: ${t(l.rewardMode)}${s.fleet?.rewardNodeRegion ? ` (node in ${t(s.fleet.rewardNodeRegion)})` : ""}; redeemer: ${s.fleet?.redeemer ? t(s.fleet.redeemer) : "none (each O redeems its own tickets)"}`,
     `capacity: ${s.fleet?.capacity.minGpus}–${s.fleet?.capacity.maxGpus} GPUs, ${s.fleet?.capacity.minSessions}–${s.fleet?.capacity.maxSessions} sessions`,
@@ -140,7 +148,7 @@ export function renderText(fp: FleetPlan, md = false): string {
   out.push(md ? "### Hostnames" : "Hostnames");
   for (const r of l.dnsRecords) {
     const target = r.kind === "service" ? `load balancer of ${t(r.region)}` : `static IP of ${t(r.node)}`;
-    out.push(md ? `- ${c(r.name)} → ${target}` : `  ${t(r.name)} → ${target}${r.kind === "service" ? " (latency record)" : ""}`);
+    out.push(md ? `- ${c(r.name)} → ${target}` : `  ${t(r.name)} → ${target}${r.kind === "service" ? (l.dns.provider === "route53" ? " (latency record)" : " (geo record item)") : ""}`);
   }
   for (const r of l.regions) {
     out.push("");

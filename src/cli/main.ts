@@ -2,14 +2,15 @@
 import { FleetConfigError } from "../spec/errors";
 
 const USAGE = `usage: livepeer-fleet plan --config <Pulumi.<stack>.yaml | fleet.yaml> [--format text|json|markdown]
-                           [--diff OLD.json [--preview PREVIEW.json]]
+                           [--diff OLD.json [--preview PREVIEW.json] [--fail-on-disruptive]]
        livepeer-fleet keys new|verify --fleet <config> …      (livepeer-fleet keys --help)
        livepeer-fleet chain check|service-uri --fleet <config> …  (livepeer-fleet chain --help)
 
   plan   Evaluate the fleet program offline under Pulumi's mock runtime (no cloud, no credentials)
          and print what would be built. --format json prints exactly one JSON object on stdout.
          --diff OLD.json (an earlier --format json plan) prints what changes instead: added, removed,
-         updated and replaced resources with their changed inputs, disruptive ones flagged (exit 0);
+         updated and replaced resources with their changed inputs, disruptive ones flagged (exit 0, or 4
+         with --fail-on-disruptive when any change is disruptive: gate pull requests on it);
          --preview takes a "pulumi preview --json" document whose replace steps are used as given.
   keys   Generate hot-wallet keystores; decrypt and check every keystore against the spec.
   chain  Check the on-chain service URI, registration and balances; print the unsigned setServiceURI tx.
@@ -28,7 +29,7 @@ function parseFlags(args: string[]): Record<string, string> {
     if (!m) throw new UsageError(`unexpected argument ${JSON.stringify(a)}`);
     if (Object.prototype.hasOwnProperty.call(flags, m[1])) throw new UsageError(`--${m[1]} is given more than once`);
     if (m[2] !== undefined) flags[m[1]] = m[2];
-    else if (m[1] === "help") flags.help = "true";
+    else if (m[1] === "help" || m[1] === "fail-on-disruptive") flags[m[1]] = "true";
     else {
       const v = args[++i];
       if (v === undefined || v.startsWith("--")) throw new UsageError(`--${m[1]} needs a value`);
@@ -56,7 +57,7 @@ export async function run(argv: string[], io: Io = { out: (s) => process.stdout.
       io.out(USAGE);
       return 0;
     }
-    for (const k of Object.keys(flags)) if (!["config", "format", "diff", "preview"].includes(k)) throw new UsageError(`unknown flag --${k}`);
+    for (const k of Object.keys(flags)) if (!["config", "format", "diff", "preview", "fail-on-disruptive"].includes(k)) throw new UsageError(`unknown flag --${k}`);
     if (flags.preview && !flags.diff) throw new UsageError("--preview needs --diff OLD.json");
     if (!flags.config) throw new UsageError("--config is required");
     const format = flags.format ?? "text";
@@ -73,7 +74,7 @@ export async function run(argv: string[], io: Io = { out: (s) => process.stdout.
       const { diffAgainst } = await import("./diff");
       const { diff, text } = diffAgainst(fp.plan, flags.diff, flags.preview);
       io.out(format === "json" ? JSON.stringify(diff, null, 2) + "\n" : text);
-      return 0;
+      return flags["fail-on-disruptive"] && diff.disruptive.length > 0 ? 4 : 0;
     }
     if (format === "json") {
       io.out(JSON.stringify(fp.plan, null, 2) + "\n");

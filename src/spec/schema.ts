@@ -11,7 +11,7 @@ import { SecretValue } from "./secret";
  */
 export const SecretInput = z
   .union([z.string().min(1, "must not be empty"), z.object({ secure: z.string().min(1) }).strict()], {
-    error: "must be a secret string (a `secure:` value in stack config)",
+    error: "must be a secret string: plain text in a fleet file, a `secure:` value in a Pulumi stack file",
   })
   .transform((v) =>
     typeof v === "string" ? new SecretValue(v) : new SecretValue(`[encrypted:${v.secure.slice(0, 12)}]`, true),

@@ -6,7 +6,7 @@
 import * as path from "path";
 import { getAddress, ZeroAddress } from "ethers";
 import { FleetConfigError, SpecIssue, pathToString } from "./errors";
-import { FleetSpecSchema, ParsedFleetSpec } from "./schema";
+import { FleetSpecSchema, ParsedFleetSpec, Region } from "./schema";
 import { inspectKeystore, KeystoreInfo, readKeystoreFile, KeystoreFileError } from "./keystore";
 import { REDACTED, SecretValue } from "./secret";
 import { checkFleetName, checkStem, join } from "../naming";
@@ -512,11 +512,36 @@ function standaloneChecks(raw: any): SpecIssue[] {
   if (Array.isArray(raw.regions)) {
     raw.regions.forEach((r: any, ri: number) => {
       if (r && Array.isArray(r.orchestrators)) r.orchestrators.forEach((o: any, oi: number) => wallet(o, `regions[${ri}].orchestrators[${oi}]`));
+      // A region that is well-formed on its own still gets its cloud checks (zones, machine types, GPUs).
+      const parsed = Region.safeParse(r);
+      if (parsed.success) regionCloudChecks(parsed.data, `regions[${ri}]`, add);
     });
   }
   wallet(raw.redeemer, "redeemer");
   wallet(raw.reward, "reward");
   return out;
+}
+
+/** The checks of one region that need nothing outside it: names, images, zones, machine types, GPUs. */
+function regionCloudChecks(r: RegionSpec, rp: string, add: (p: string, v: unknown, m: string) => void): void {
+  const regionMsg = checkRegionName(r.cloud, r.region);
+  if (regionMsg) add(`${rp}.region`, r.region, regionMsg);
+  for (const k of ["cpu", "gpu"] as const) {
+    const img = r.machineImages[k];
+    const msg = img === undefined ? undefined : checkMachineImage(r.cloud, img);
+    if (msg) add(`${rp}.machineImages.${k}`, img, msg);
+  }
+  const zones = regionZones(r);
+  r.orchestrators.forEach((o, oi) => {
+    if (!zones.includes(o.zone)) add(`${rp}.orchestrators[${oi}].zone`, o.zone, `must be one of the region's zones: ${zones.join(", ")}`);
+    const msg = o.instanceType === undefined ? undefined : checkMachineType(r.cloud, o.instanceType);
+    if (msg) add(`${rp}.orchestrators[${oi}].instanceType`, o.instanceType, msg);
+  });
+  r.workers.forEach((w, wi) => {
+    const msg = checkMachineType(r.cloud, w.instanceType);
+    if (msg) add(`${rp}.workers[${wi}].instanceType`, w.instanceType, msg);
+    else if (r.cloud === "gcp") checkGcpGpu(w.instanceType, w.gpu, `${rp}.workers[${wi}]`, add);
+  });
 }
 
 /**

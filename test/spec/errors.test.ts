@@ -144,3 +144,20 @@ describe("one round of fixes: structural problems do not hide standalone ones", 
     ]);
   });
 });
+
+test("a region that is well-formed on its own gets its cloud checks even when another part of the spec is malformed", () => {
+  const { referenceRaw, loadError } = require("../helpers/spec");
+  const raw = referenceRaw();
+  raw.regions[0].workers[0].sesionsPerGpu = 20; // typo: the region itself is malformed now…
+  delete raw.regions[0].workers[0].sessionsPerGpu;
+  raw.regions.push({
+    name: "euw4", cloud: "gcp", region: "europe-west4", project: "lpf-example-eu",
+    machineImages: { cpu: "projects/lpf-example-eu/global/images/cpu-1", gpu: "projects/lpf-example-eu/global/images/gpu-1" },
+    network: { managed: { zones: ["europe-west4-a", "europe-west4-b"] } },
+    orchestrators: [{ name: "o9", zone: "us-east-1a", address: "0x895faB0601580556d2a6F5C4C7319241664f6af6", keystore: "keys/o1.json", password: "x-password-x" }],
+    workers: [{ name: "t4", kind: "transcoder", instanceType: "g2-standard-4", gpu: { model: "T4", count: 1 }, sessionsPerGpu: 20, minSize: 0, maxSize: 2 }],
+  });
+  const paths = loadError(raw).issues.map((i: any) => i.path).sort();
+  // …but the well-formed GCP region still reports its wrong zone and its T4 on a G2 machine in the same round
+  expect(paths).toEqual(expect.arrayContaining(["regions[1].orchestrators[0].zone", "regions[1].workers[0].instanceType", "regions[0].workers[0].sesionsPerGpu"]));
+});
