@@ -66,7 +66,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
       addressType: "EXTERNAL",
       networkTier: "PREMIUM",
       labels: args.labels,
-    }, child);
+    }, { ...child, retainOnDelete: true });
     new gcp.compute.ForwardingRule(name, {
       project,
       region,

@@ -98,7 +98,7 @@ export class PinnedNode extends pulumi.ComponentResource {
         addressType: "EXTERNAL",
         networkTier: "PREMIUM",
         labels,
-      }, child);
+      }, { ...child, retainOnDelete: true });
       dependsOn.push(external);
       this.publicIp = external.address;
     }
@@ -118,7 +118,7 @@ export class PinnedNode extends pulumi.ComponentResource {
         size: node.dataVolumeGb,
         type: "pd-balanced",
         labels,
-      }, child);
+      }, { ...child, retainOnDelete: true });
       dependsOn.push(disk);
     }
 

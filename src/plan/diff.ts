@@ -21,6 +21,9 @@ export const REPLACE_KEYS: Record<string, string[]> = {
   "aws:lb/targetGroup:TargetGroup": ["name", "namePrefix", "port", "protocol", "targetType", "vpcId"],
   "aws:lb/targetGroupAttachment:TargetGroupAttachment": ["targetGroupArn", "targetId", "port"],
   "aws:route53/record:Record": ["zoneId", "name", "type", "setIdentifier"],
+  "aws:route53/healthCheck:HealthCheck": ["type", "ipAddress", "port"],
+  "aws:ec2/eipAssociation:EipAssociation": ["allocationId", "networkInterfaceId", "privateIpAddress", "instanceId"],
+  "aws:lb/listener:Listener": ["loadBalancerArn"],
   "aws:autoscaling/group:Group": ["name", "namePrefix"],
   "aws:secretsmanager/secret:Secret": ["name", "namePrefix"],
   "aws:kms/key:Key": ["keyUsage", "customerMasterKeySpec", "multiRegion"],
@@ -32,7 +35,13 @@ export const REPLACE_KEYS: Record<string, string[]> = {
   "gcp:compute/instanceTemplate:InstanceTemplate": ["*"],
   "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate": ["*"],
   "gcp:compute/instanceGroupManager:InstanceGroupManager": ["name", "zone", "baseInstanceName"],
-  "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager": ["name", "region", "baseInstanceName"],
+  "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager": ["name", "region", "baseInstanceName", "distributionPolicyZones"],
+  "gcp:compute/perInstanceConfig:PerInstanceConfig": ["name", "zone", "instanceGroupManager"],
+  "gcp:compute/subnetwork:Subnetwork": ["name", "network", "region", "ipCidrRange"],
+  "gcp:compute/network:Network": ["name", "autoCreateSubnetworks"],
+  "gcp:compute/router:Router": ["name", "network", "region"],
+  "gcp:compute/routerNat:RouterNat": ["name", "router", "region"],
+  "gcp:compute/firewall:Firewall": ["name", "network"],
   "gcp:compute/forwardingRule:ForwardingRule": ["name", "region", "ipAddress", "ipProtocol", "ports", "portRange", "loadBalancingScheme", "backendService"],
   "gcp:compute/regionBackendService:RegionBackendService": ["name", "region", "loadBalancingScheme", "protocol"],
   "gcp:dns/recordSet:RecordSet": ["name", "type", "managedZone"],
@@ -64,13 +73,22 @@ const keyOf = (r: { type: string; name: string }) => `${r.type}::${r.name}`;
 
 /** Why replacing or removing this resource disrupts the fleet, or undefined when it does not. */
 export function disruptionOf(r: PlannedResource, all: Map<string, PlannedResource>): string | undefined {
-  const parentType = r.parent ? all.get(r.parent)?.type ?? r.parent.split("::")[0] : "";
+  const parent = r.parent ? all.get(r.parent) : undefined;
+  const parentType = parent?.type ?? (r.parent ? r.parent.split("::")[0] : "");
   const parentName = r.parent ? r.parent.split("::").slice(1).join("::") : "";
-  const pinnedO = /:PinnedNode$/.test(parentType) && !/-(redeemer|reward)$/.test(parentName);
+  // A pinned node's role from its place: the redeemer/reward nodes are named <region component>-redeemer/-reward.
+  const region = parent?.parent ? parent.parent.split("::").slice(1).join("::") : undefined;
+  const role = !/:PinnedNode$/.test(parentType) ? undefined
+    : region && parentName === `${region}-redeemer` ? "redeemer"
+    : region && parentName === `${region}-reward` ? "reward"
+    : "orchestrator";
   switch (r.type) {
     case "aws:autoscaling/group:Group":
     case "gcp:compute/instanceGroupManager:InstanceGroupManager":
-      return pinnedO ? "replaces an orchestrator's group of one: its sessions drop" : undefined;
+    case "gcp:compute/perInstanceConfig:PerInstanceConfig":
+      if (role === "orchestrator") return "replaces an orchestrator's group of one: its sessions drop";
+      if (role === "redeemer") return "replaces the redeemer: tickets orchestrators send while it is down are lost";
+      return undefined;
     case "aws:lb/loadBalancer:LoadBalancer":
     case "gcp:compute/forwardingRule:ForwardingRule":
       return "replaces a region's load balancer: discovery through it stops until the new one is up";
@@ -84,7 +102,10 @@ export function disruptionOf(r: PlannedResource, all: Map<string, PlannedResourc
       return "replaces a persistent data disk: the redeemer's ticket queue or the reward node's state is lost";
     case "aws:route53/record:Record":
     case "gcp:dns/recordSet:RecordSet":
-      return r.inputs.setIdentifier || r.inputs.routingPolicy ? "replaces a record of the service URI: gateways may fail to resolve it meanwhile" : undefined;
+      if (r.inputs.setIdentifier || r.inputs.routingPolicy) return "replaces a record of the service URI: gateways may fail to resolve it meanwhile";
+      // A node's hostname: a running O keeps advertising the old -serviceAddr (and remote Os keep dialing
+      // the old redeemer name) until the node itself is replaced.
+      return "replaces a node's hostname record: the running node keeps using the old name until it is replaced";
     default:
       return undefined;
   }
@@ -96,9 +117,21 @@ export function changedInputKeys(a: Record<string, unknown>, b: Record<string, u
   return [...keys].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort();
 }
 
-export function replaces(type: string, changedKeys: string[]): boolean {
+/** Every GCP resource is replaced when its project (or location) changes. */
+const GCP_LOCATION_KEYS = ["project", "region", "zone", "location"];
+
+export function replaces(type: string, changedKeys: string[], before?: Record<string, unknown>, after?: Record<string, unknown>): boolean {
+  if (changedKeys.length === 0) return false;
+  if (type.startsWith("gcp:") && changedKeys.some((k) => GCP_LOCATION_KEYS.includes(k))) return true;
+  // Provider-side rules the table cannot express: a shrinking disk is recreated; an NLB losing subnets is replaced.
+  if (type === "gcp:compute/disk:Disk" && changedKeys.includes("size") && Number(after?.size) < Number(before?.size)) return true;
+  if (type === "aws:lb/loadBalancer:LoadBalancer" && changedKeys.includes("subnets")) {
+    const was = (before?.subnets as unknown[]) ?? [];
+    const now = new Set(((after?.subnets as unknown[]) ?? []).map((x) => JSON.stringify(x)));
+    if (was.some((x) => !now.has(JSON.stringify(x)))) return true;
+  }
   const forceNew = REPLACE_KEYS[type];
-  if (!forceNew || changedKeys.length === 0) return false;
+  if (!forceNew) return false;
   return forceNew.includes("*") || changedKeys.some((k) => forceNew.includes(k));
 }
 
@@ -107,6 +140,11 @@ export function diffPlans(before: Plan, after: Plan, replaced?: Set<string>): Pl
   const a = new Map(before.resources.map((r) => [keyOf(r), r]));
   const b = new Map(after.resources.map((r) => [keyOf(r), r]));
   const changes: ResourceChange[] = [];
+  const changedProviders = new Set(
+    [...b.values()]
+      .filter((r) => r.type.startsWith("pulumi:providers:") && a.has(keyOf(r)) && changedInputKeys(a.get(keyOf(r))!.inputs, r.inputs).some((x) => ["region", "project", "assumeRoles", "impersonateServiceAccount"].includes(x)))
+      .map((r) => r.name),
+  );
   for (const [k, r] of b) {
     if (!a.has(k)) changes.push({ key: k, type: r.type, name: r.name, kind: "add", changedKeys: [] });
   }
@@ -119,9 +157,12 @@ export function diffPlans(before: Plan, after: Plan, replaced?: Set<string>): Pl
     const n = b.get(k)!;
     const changedKeys = changedInputKeys(r.inputs, n.inputs);
     const providerChanged = r.provider !== n.provider;
-    if (changedKeys.length === 0 && !providerChanged) continue;
-    const keys = providerChanged ? [...changedKeys, "(provider)"] : changedKeys;
-    const isReplace = replaced ? replaced.has(k) : replaces(r.type, changedKeys) || (providerChanged && r.custom);
+    const providerMovedEarly = r.custom && !!n.provider && changedProviders.has(n.provider);
+    if (changedKeys.length === 0 && !providerChanged && !providerMovedEarly) continue;
+    const keys = providerChanged ? [...changedKeys, "(provider)"] : providerMovedEarly ? [...changedKeys, `(provider ${n.provider} moved)`] : changedKeys;
+    // A provider whose inputs change (region, account, project) moves every resource it manages.
+    const providerMoved = r.custom && !!n.provider && changedProviders.has(n.provider);
+    const isReplace = replaced ? replaced.has(k) : replaces(r.type, changedKeys, r.inputs, n.inputs) || (providerChanged && r.custom) || providerMoved;
     const d = isReplace ? disruptionOf(n, b) : undefined;
     changes.push({ key: k, type: r.type, name: r.name, kind: isReplace ? "replace" : "update", changedKeys: keys, ...(d ? { disruption: d } : {}) });
   }

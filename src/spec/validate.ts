@@ -140,6 +140,9 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
     const role = spec.dns.assumeRoleArn;
     if (role !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/.test(role)) add("dns.assumeRoleArn", role, "must be an IAM role ARN like `arn:aws:iam::111122223333:role/dns`");
   } else {
+    spec.regions.forEach((r, ri) => {
+      if (r.cloud === "aws") add(`regions[${ri}].cloud`, r.cloud, "cannot be served by a Cloud DNS zone: a geo item needs a static address and an AWS network load balancer has none; use dns.provider route53 for fleets with AWS regions");
+    });
     if (!/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(spec.dns.managedZone)) add("dns.managedZone", spec.dns.managedZone, "must be a Cloud DNS managed zone name (lowercase letters, digits, '-')");
     const pm = checkGcpProject(spec.dns.project);
     if (pm) add("dns.project", spec.dns.project, pm);
@@ -228,6 +231,13 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
 
   spec.regions.forEach((r, ri) => {
     const rp = `regions[${ri}]`;
+    if (["dns", "random"].includes(r.name)) add(`${rp}.name`, r.name, "is reserved (the fleet's DNS and random providers are named `<fleet>-dns` and `<fleet>-random`)");
+    if (r.cloud === "aws" && r.assumeRoleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/.test(r.assumeRoleArn)) {
+      add(`${rp}.assumeRoleArn`, "[not shown]", "must be an IAM role ARN like `arn:aws:iam::111122223333:role/fleet`");
+    }
+    if (r.cloud === "gcp" && r.impersonateServiceAccount !== undefined && !/^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z0-9.-]+\.iam\.gserviceaccount\.com$/.test(r.impersonateServiceAccount)) {
+      add(`${rp}.impersonateServiceAccount`, "[not shown]", "must be a service account email like `fleet@my-project.iam.gserviceaccount.com`");
+    }
     if (regionNames.has(r.name)) add(`${rp}.name`, r.name, `duplicates regions[${regionNames.get(r.name)}].name; region names must be unique`);
     else regionNames.set(r.name, ri);
     const cloud = r.cloud;

@@ -83,3 +83,42 @@ describe("diffs of real plans", () => {
     expect(d.changes.filter((c) => c.kind === "replace").map((c) => c.key)).toEqual(["aws:ec2/launchTemplate:LaunchTemplate::ref-use1-o1"]);
   });
 });
+
+describe("diff rules on hand-made plans", () => {
+  const res = (type: string, name: string, parent: string | null, inputs: Record<string, unknown>, provider = "p1", custom = true) => ({ type, name, parent, provider, custom, inputs });
+  const plan = (...resources: any[]) => ({ resources, outputs: {}, summary: {} });
+  const REGION = "livepeer-fleet:gcp:Region::f-r";
+  const pinned = (node: string) => res("livepeer-fleet:gcp:PinnedNode", `f-r-${node}`, REGION, {}, "", false);
+  const region = res("livepeer-fleet:gcp:Region", "f-r", null, {}, "", false);
+
+  test("a node's hostname record renamed is disruptive; a service member's too", () => {
+    const before = plan(res("aws:route53/record:Record", "f-r-o1", null, { name: "o1.z.example", type: "A", records: ["1.2.3.4"] }));
+    const after = plan(res("aws:route53/record:Record", "f-r-o1", null, { name: "o1-new.z.example", type: "A", records: ["1.2.3.4"] }));
+    expect(diffPlans(before, after).disruptive.map((c) => c.disruption)).toEqual([expect.stringMatching(/hostname record/)]);
+  });
+
+  test("a GCP disk shrinking is recreated (disruptive); growing is in place", () => {
+    const d = (size: number) => plan(region, pinned("redeemer"), res("gcp:compute/disk:Disk", "f-r-redeemer-data", "livepeer-fleet:gcp:PinnedNode::f-r-redeemer", { size, zone: "z" }));
+    expect(diffPlans(d(50), d(30)).disruptive.map((c) => c.kind)).toEqual(["replace"]);
+    expect(diffPlans(d(30), d(50)).changes.map((c) => c.kind)).toEqual(["update"]);
+  });
+
+  test("any GCP resource moving project is replaced", () => {
+    const a = (project: string) => plan(res("gcp:compute/address:Address", "f-r-lb", null, { project, name: "f-r-lb" }));
+    expect(diffPlans(a("one"), a("two")).disruptive.map((c) => [c.kind, c.key])).toEqual([["replace", "gcp:compute/address:Address::f-r-lb"]]);
+  });
+
+  test("a provider moving region replaces everything it manages", () => {
+    const p = (region: string) => plan(res("pulumi:providers:aws", "p1", null, { region }, ""), res("aws:ec2/eip:Eip", "f-r-o1", null, { domain: "vpc" }));
+    const d = diffPlans(p("us-east-1"), p("us-east-2"));
+    expect(d.changes.find((c) => c.key === "aws:ec2/eip:Eip::f-r-o1")).toMatchObject({ kind: "replace", disruption: expect.stringMatching(/static address/) });
+  });
+
+  test("roles come from the node's place, not a name suffix: an O named eu-reward is protected; the redeemer's group is too", () => {
+    const g = (node: string, zone: string) =>
+      plan(region, pinned(node), res("gcp:compute/instanceGroupManager:InstanceGroupManager", `f-r-${node}`, `livepeer-fleet:gcp:PinnedNode::f-r-${node}`, { zone }));
+    expect(diffPlans(g("eu-reward", "a"), g("eu-reward", "b")).disruptive.map((c) => c.disruption)).toEqual([expect.stringMatching(/orchestrator's group/)]);
+    expect(diffPlans(g("redeemer", "a"), g("redeemer", "b")).disruptive.map((c) => c.disruption)).toEqual([expect.stringMatching(/redeemer/)]);
+    expect(diffPlans(g("reward", "a"), g("reward", "b")).disruptive).toEqual([]);
+  });
+});

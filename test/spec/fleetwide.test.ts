@@ -51,3 +51,14 @@ test("the same unmapped GCP region is fine with Cloud DNS (geo routing needs no 
   delete raw.redeemer;
   expect(() => load(raw)).not.toThrow();
 });
+
+test.each<[string, (r: any) => void, string, RegExp]>([
+  ["Cloud DNS with an AWS region", (r) => (r.dns = { provider: "clouddns", zone: "fleet.example.com", managedZone: "fleet", project: "lpf-example-eu" }), "regions[0].cloud", /cannot be served by a Cloud DNS zone/],
+  ["a region named dns (its provider would collide with the DNS provider)", (r) => { r.regions[0].name = "dns"; r.reward.region = "dns"; r.redeemer.region = "dns"; }, "regions[0].name", /is reserved/],
+  ["an assume-role that is not a role ARN (never echoed: it could be an aliased secret)", (r) => (r.regions[0].assumeRoleArn = r.reward.password), "regions[0].assumeRoleArn", /IAM role ARN/],
+])("refused: %s", (_n, m, path, re) => {
+  const raw = referenceRaw();
+  m(raw);
+  const issues = expectIssues(raw, [[path, re]]);
+  expect(JSON.stringify(issues)).not.toContain(referenceRaw().reward.password);
+});
