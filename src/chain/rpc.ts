@@ -166,13 +166,24 @@ export class RpcClient {
     return doc.result as T;
   }
 
-  /** Removes the URL (and its path/query) from a text the server sent back, in case it echoes it. */
+  /**
+   * Removes the URL and every part of it that could be a credential (path segments, query values, user
+   * info, host labels of 6+ characters; raw, decoded and in any case) from a text the server sent back.
+   */
   #scrub(s: string): string {
     let out = s.split(this.endpoint.url).join(this.endpoint.redacted);
     try {
       const u = new URL(this.endpoint.url);
-      for (const part of [u.pathname, u.search, u.username, u.password]) {
-        if (part && part.length > 3) out = out.split(part).join("***");
+      const parts = new Set<string>();
+      const addPart = (p: string) => {
+        for (const v of [p, safeDecode(p)]) if (v && v.length >= 6) parts.add(v);
+      };
+      [u.pathname, u.search, u.username, u.password].forEach(addPart);
+      u.pathname.split("/").forEach(addPart);
+      for (const [k, v] of u.searchParams) { addPart(k); addPart(v); }
+      u.hostname.split(".").forEach(addPart);
+      for (const part of [...parts].sort((a, b) => b.length - a.length)) {
+        out = out.replace(new RegExp(part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi"), "***");
       }
     } catch {
       /* parseRpcUrl already accepted it */
@@ -222,5 +233,13 @@ export class RpcClient {
       req.on("error", (e: any) => fail(`cannot reach ${where}: ${networkMessage(e?.code)}`));
       req.end(body);
     });
+  }
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
   }
 }

@@ -122,6 +122,7 @@ describe("RpcClient failures", () => {
     ["not JSON", 200, "<html>hello</html>", /did not answer eth_chainId with JSON/],
     ["no result", 200, '{"jsonrpc":"2.0","id":1}', /did not answer eth_chainId with a JSON-RPC result/],
     ["a JSON-RPC error echoing the URL path", 200, '{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"bad key /v2/SECRET-KEY"}}', /returned error -32000 for eth_chainId: bad key \*\*\*/],
+    ["a JSON-RPC error echoing only the key segment, in another case", 200, '{"jsonrpc":"2.0","id":1,"error":{"code":-32001,"message":"Unauthorized: API key secret-key is not valid"}}', /for eth_chainId: Unauthorized: API key \*\*\* is not valid$/],
   ])("%s", async (_n, status, body, re) => {
     await answering(status, body, async (url) => {
       expect(await failure(url)).toMatch(re);
