@@ -3,6 +3,7 @@
  * Used by the root Pulumi.yaml, the examples, and `livepeer-fleet plan` (under mocks).
  */
 import * as fs from "fs";
+import { readTextFile } from "./files";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { OrchestratorFleet, OrchestratorFleetArgs } from "./fleet";
@@ -36,7 +37,7 @@ function checkStackFile(dir: string, stack: string): void {
     const file = path.join(dir, `Pulumi.${stack}.${ext}`);
     let text: string;
     try {
-      text = fs.readFileSync(file, "utf8");
+      text = readTextFile(file, 4 << 20);
     } catch {
       continue;
     }

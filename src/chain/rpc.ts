@@ -5,6 +5,7 @@
  * connection pooling and no retries: one request, one connection, one timeout.
  */
 import * as fs from "fs";
+import { readTextFile } from "../files";
 import * as http from "http";
 import * as https from "https";
 
@@ -86,7 +87,7 @@ export function resolveRpcEndpoint(opts: { rpcFile?: string; env: Record<string,
     const source = `--rpc-file ${opts.rpcFile}`;
     let text: string;
     try {
-      text = fs.readFileSync(opts.rpcFile, "utf8");
+      text = readTextFile(opts.rpcFile, 64 << 10);
     } catch (e: any) {
       throw new RpcInputError(`${source} cannot be read (${e?.code ?? "error"}); it must hold the RPC URL on its first line`);
     }

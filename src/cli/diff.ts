@@ -1,5 +1,6 @@
 /** `livepeer-fleet plan --diff OLD.json`: compare the plan of a spec with an earlier JSON plan. */
 import * as fs from "fs";
+import { readTextFile } from "../files";
 import type { Plan } from "../plan/engine";
 import { diffPlans, renderDiff, replacedInPreview, PlanDiff } from "../plan/diff";
 import { FleetConfigError } from "../spec/errors";
@@ -11,7 +12,7 @@ import { FleetConfigError } from "../spec/errors";
 export function readPlanJson(file: string, flag: string): any {
   let text: string;
   try {
-    text = fs.readFileSync(file, "utf8");
+    text = readTextFile(file, 256 << 20);
   } catch (e: any) {
     throw new FleetConfigError([{ path: flag, value: file, message: `cannot be read (${e?.code ?? e})` }]);
   }

@@ -3,6 +3,7 @@
  * no CLI, no credentials) and renders what would be built.
  */
 import * as fs from "fs";
+import { readTextFile } from "../files";
 import * as path from "path";
 import { readSpecFile, parseYamlText } from "../spec/load";
 import { loadFleet, Fleet } from "../spec/validate";
@@ -52,7 +53,7 @@ function projectName(dir: string): string | undefined {
     const p = path.join(dir, n);
     if (fs.existsSync(p)) {
       try {
-        const doc = parseYamlText(fs.readFileSync(p, "utf8"));
+        const doc = parseYamlText(readTextFile(p, 1 << 20));
         const name = doc.ok ? (doc.value as { name?: unknown } | null)?.name : undefined;
         return typeof name === "string" ? name : undefined;
       } catch {

@@ -3,6 +3,7 @@
  * (arguments land in shell history and `ps`). No message ever quotes a password.
  */
 import * as fs from "fs";
+import { readTextFile } from "../files";
 
 /** A password could not be obtained (unreadable or empty file, no terminal, cancelled). */
 export class PasswordInputError extends Error {
@@ -22,7 +23,7 @@ export const MIN_NEW_PASSWORD_LENGTH = 12;
 export function readPasswordFile(file: string, flag: string): string {
   let text: string;
   try {
-    text = fs.readFileSync(file, "utf8");
+    text = readTextFile(file, 64 << 10);
   } catch (e: any) {
     throw new PasswordInputError(`${flag} ${file} cannot be read (${e?.code ?? "error"})`);
   }

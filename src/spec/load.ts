@@ -1,5 +1,6 @@
 /** Reading a spec from a file: a plain fleet YAML, or a Pulumi stack config holding `livepeer-fleet:fleet`. */
 import * as fs from "fs";
+import { readTextFile } from "../files";
 import * as path from "path";
 import { LineCounter, parseDocument, visit } from "yaml";
 import { FleetConfigError } from "./errors";
@@ -87,7 +88,7 @@ export function parseYamlFile(text: string, file: string, flag = "--config"): un
 export function readSpecFile(file: string): SpecFile {
   let text: string;
   try {
-    text = fs.readFileSync(file, "utf8");
+    text = readTextFile(file, 4 << 20);
   } catch (e: any) {
     throw new FleetConfigError([{ path: "--config", value: file, message: `cannot be read (${e?.code ?? "error"}); give a Pulumi.<stack>.yaml or a fleet YAML file` }]);
   }
