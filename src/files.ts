@@ -11,13 +11,28 @@ export class FileReadError extends Error {
   }
 }
 
-const kind = (st: fs.Stats) =>
-  st.isDirectory() ? "a directory" : st.isFIFO() ? "a FIFO" : st.isCharacterDevice() || st.isBlockDevice() ? "a device" : st.isSocket() ? "a socket" : "not a regular file";
+export function fileKind(st: fs.Stats): string {
+  if (st.isDirectory()) return "a directory";
+  if (st.isFIFO()) return "a FIFO (named pipe)";
+  if (st.isCharacterDevice()) return "a character device";
+  if (st.isBlockDevice()) return "a block device";
+  if (st.isSocket()) return "a socket";
+  return "not a regular file";
+}
 
 /** Reads a regular file of at most `maxBytes` as UTF-8 text. Throws FileReadError (code ENOTREG/EFBIG) or fs errors. */
 export function readTextFile(file: string, maxBytes: number): string {
+  return readBoundedFile(file, maxBytes).toString("utf8");
+}
+
+/**
+ * Reads a regular file (after following symlinks) of at most `maxBytes`. Never blocks and never reads more
+ * than the limit: the path is stat'ed first, opened with O_NONBLOCK (a FIFO swapped in after the stat cannot
+ * hang the open), and the open descriptor is checked again before reading.
+ */
+export function readBoundedFile(file: string, maxBytes: number): Buffer {
   const check = (st: fs.Stats) => {
-    if (!st.isFile()) return new FileReadError(`is ${kind(st)}, not a regular file`, "ENOTREG");
+    if (!st.isFile()) return new FileReadError(`is ${fileKind(st)}, not a regular file`, "ENOTREG");
     if (st.size > maxBytes) return new FileReadError(`is ${st.size} bytes, more than the ${maxBytes} accepted`, "EFBIG");
     return undefined;
   };
@@ -35,7 +50,7 @@ export function readTextFile(file: string, maxBytes: number): string {
       if (got === 0) break;
       n += got;
     }
-    return buf.subarray(0, n).toString("utf8");
+    return buf.subarray(0, n);
   } finally {
     fs.closeSync(fd);
   }

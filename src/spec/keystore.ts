@@ -2,8 +2,8 @@
  * Reading keystore files without decrypting them (no scrypt at plan time). `inspectKeystore` is pure;
  * `readKeystoreFile` is the one careful reader of a keystore path.
  */
-import * as fs from "fs";
 import { getAddress } from "ethers";
+import { FileReadError, readBoundedFile } from "../files";
 
 /** Largest keystore file read: a V3 keystore is well under 1 KiB; the secret stores hold at most 64 KiB. */
 export const MAX_KEYSTORE_BYTES = 64 * 1024;
@@ -16,49 +16,25 @@ export class KeystoreFileError extends Error {
   }
 }
 
-function fileKind(st: fs.Stats): string {
-  if (st.isDirectory()) return "a directory";
-  if (st.isFIFO()) return "a FIFO (named pipe)";
-  if (st.isCharacterDevice()) return "a character device";
-  if (st.isBlockDevice()) return "a block device";
-  if (st.isSocket()) return "a socket";
-  return "not a regular file";
-}
-
 /**
  * Reads a keystore file: it must be (after following symlinks) a regular file of at most 64 KiB, valid
- * UTF-8. Never blocks and never reads more than the limit: the path is stat'ed first, opened with
- * O_NONBLOCK (a FIFO swapped in after the stat cannot hang the open), and the open descriptor is checked
- * again before reading. Throws KeystoreFileError (or the system error, e.g. ENOENT).
+ * UTF-8, read without blocking (see readBoundedFile). Throws KeystoreFileError (or the system error, e.g. ENOENT).
  */
 export function readKeystoreFile(file: string): string {
-  const tooBig = (n: number | string) => new KeystoreFileError(`is ${n} bytes; a keystore file holds at most ${MAX_KEYSTORE_BYTES} bytes (an encrypted V3 keystore is under 1 KiB)`, "EFBIG");
-  const check = (st: fs.Stats) => {
-    if (!st.isFile()) return new KeystoreFileError(`is ${fileKind(st)}, not a regular file`, "ENOTREG");
-    if (st.size > MAX_KEYSTORE_BYTES) return tooBig(st.size);
-    return undefined;
-  };
-  const before = check(fs.statSync(file));
-  if (before) throw before;
-  const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOCTTY ?? 0));
+  let buf: Buffer;
   try {
-    const after = check(fs.fstatSync(fd));
-    if (after) throw after;
-    const buf = Buffer.alloc(MAX_KEYSTORE_BYTES + 1);
-    let n = 0;
-    for (;;) {
-      const got = fs.readSync(fd, buf, n, buf.length - n, null);
-      if (got === 0) break;
-      n += got;
-      if (n > MAX_KEYSTORE_BYTES) throw tooBig(`more than ${MAX_KEYSTORE_BYTES}`);
+    buf = readBoundedFile(file, MAX_KEYSTORE_BYTES);
+  } catch (e) {
+    if (e instanceof FileReadError && e.code === "EFBIG") {
+      throw new KeystoreFileError(`${e.message.replace(/, more than the .*$/, "")}; a keystore file holds at most ${MAX_KEYSTORE_BYTES} bytes (an encrypted V3 keystore is under 1 KiB)`, "EFBIG");
     }
-    try {
-      return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(buf.subarray(0, n));
-    } catch {
-      throw new KeystoreFileError("is not valid UTF-8 text; an encrypted V3 keystore JSON is required", "EILSEQ");
-    }
-  } finally {
-    fs.closeSync(fd);
+    if (e instanceof FileReadError) throw new KeystoreFileError(e.message, e.code);
+    throw e;
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(buf);
+  } catch {
+    throw new KeystoreFileError("is not valid UTF-8 text; an encrypted V3 keystore JSON is required", "EILSEQ");
   }
 }
 
