@@ -3,6 +3,7 @@
  * security groups and IAM scope.
  */
 import * as fs from "fs";
+import { secretPlaintexts } from "../helpers/spec";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { planFile, FleetPlan } from "../../src/cli/plan";
@@ -12,14 +13,7 @@ import { UNHEALTHY_MIN_UPTIME } from "../../src/layout/boot";
 
 const REF = path.join(__dirname, "../../examples/reference/fleet.yaml");
 const raw = parseYaml(fs.readFileSync(REF, "utf8"));
-/** Every plaintext secret of the reference fleet file. */
-const SECRETS: string[] = [
-  ...raw.rpcUrls,
-  raw.orchSecret,
-  raw.reward.password,
-  raw.redeemer.password,
-  ...raw.regions.flatMap((r: any) => r.orchestrators.map((o: any) => o.password)),
-];
+const SECRETS: string[] = secretPlaintexts(raw);
 // Distinctive parts of the RPC URLs (their API keys) must not appear either.
 const RPC_KEYS = raw.rpcUrls.map((u: string) => u.split("/").pop());
 

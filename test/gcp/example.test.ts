@@ -4,6 +4,7 @@
  * load balancer, Cloud DNS records, and that no secret appears anywhere.
  */
 import * as fs from "fs";
+import { secretPlaintexts } from "../helpers/spec";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { planFile, FleetPlan } from "../../src/cli/plan";
@@ -13,13 +14,7 @@ import { GCP_NAME } from "../../src/naming";
 const DIR = path.join(__dirname, "../../examples/gcp");
 const FILE = path.join(DIR, "fleet.yaml");
 const raw = parseYaml(fs.readFileSync(FILE, "utf8"));
-const SECRETS: string[] = [
-  ...raw.rpcUrls,
-  raw.orchSecret,
-  raw.reward.password,
-  raw.redeemer.password,
-  ...raw.regions.flatMap((r: any) => r.orchestrators.map((o: any) => o.password)),
-];
+const SECRETS: string[] = secretPlaintexts(raw);
 const RPC_KEYS = raw.rpcUrls.map((u: string) => u.split("/").pop());
 const KEYSTORE_CIPHERTEXTS = fs.readdirSync(path.join(DIR, "keys")).filter((f) => f.endsWith(".json"))
   .map((f) => { const k = JSON.parse(fs.readFileSync(path.join(DIR, "keys", f), "utf8")); return (k.Crypto ?? k.crypto).ciphertext as string; });

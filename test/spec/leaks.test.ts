@@ -4,6 +4,7 @@
  * refused without echoing it.
  */
 import * as fs from "fs";
+import { thrown } from "../helpers/files";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
@@ -17,15 +18,6 @@ const KEY = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";
 const RPC = "https://arb.example.invalid/v2/LEAKED-API-KEY-0000";
 const PW = "leaked-password-1234";
 
-const thrown = (f: () => unknown): FleetConfigError => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof FleetConfigError) return e;
-    throw e;
-  }
-  throw new Error("expected a FleetConfigError");
-};
 const everything = (e: FleetConfigError) => `${e.message}\n${JSON.stringify(e.issues)}`;
 
 describe("redactSecrets: secret field names anywhere in a path (1a)", () => {

@@ -1,27 +1,11 @@
 /** Reading spec files: a plain fleet YAML, or a Pulumi stack config holding `livepeer-fleet:fleet`. */
 import * as fs from "fs";
-import * as os from "os";
+import { tempDir, thrown } from "../helpers/files";
 import * as path from "path";
 import { readSpecFile, loadFleetFile } from "../../src/spec/load";
-import { FleetConfigError } from "../../src/spec/errors";
 import { REF_DIR, REF_FLEET_FILE, REF_STACK_FILE } from "../helpers/spec";
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lpf-load-"));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-const write = (name: string, text: string) => {
-  const f = path.join(tmp, name);
-  fs.writeFileSync(f, text);
-  return f;
-};
-const thrown = (f: () => unknown): FleetConfigError => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof FleetConfigError) return e;
-    throw e;
-  }
-  throw new Error("expected a FleetConfigError");
-};
+const { dir: tmp, write } = tempDir("lpf-load-");
 
 describe("the reference example", () => {
   test("Pulumi.reference.yaml loads as a stack file with encrypted secrets", () => {

@@ -4,29 +4,13 @@
  * and an unresolved tag is an error rather than a silently empty value.
  */
 import * as fs from "fs";
-import * as os from "os";
+import { tempDir, thrown } from "../helpers/files";
 import * as path from "path";
 import { readSpecFile, loadFleetFile, parseYamlText } from "../../src/spec/load";
-import { FleetConfigError } from "../../src/spec/errors";
 import { run } from "../../src/cli/main";
 import { REF_DIR, REF_FLEET_FILE, load } from "../helpers/spec";
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lpf-yaml-"));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-const write = (name: string, text: string) => {
-  const f = path.join(tmp, name);
-  fs.writeFileSync(f, text);
-  return f;
-};
-const thrown = (f: () => unknown): FleetConfigError => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof FleetConfigError) return e;
-    throw e;
-  }
-  throw new Error("expected a FleetConfigError");
-};
+const { dir: tmp, write } = tempDir("lpf-yaml-");
 
 const REF_TEXT = fs.readFileSync(REF_FLEET_FILE, "utf8");
 /** The reference fleet file with the redeemer's password line replaced by `line`. */
