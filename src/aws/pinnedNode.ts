@@ -80,15 +80,15 @@ export class PinnedNode extends pulumi.ComponentResource {
     this.securityGroupId = sg.id;
 
     const dependsOn: pulumi.Resource[] = [];
-    if (node.publicHostname) {
+    if (node.staticPublicIp) {
       // The node's public identity (its hostname resolves to it): released only by hand.
       const eip = new aws.ec2.Eip(name, { domain: "vpc", tags: { ...tags, Name: name } }, { ...child, retainOnDelete: true });
       dependsOn.push(new aws.ec2.EipAssociation(name, { allocationId: eip.allocationId, networkInterfaceId: eni.id, privateIpAddress: eni.privateIp }, child));
       this.publicIp = eip.publicIp;
-      this.hostname = node.publicHostname;
-      if (args.dns) {
+      if (node.publicHostname) {
+        this.hostname = node.publicHostname;
         // The O's -serviceAddr must resolve before it starts (it pings itself at startup).
-        dependsOn.push(args.dns.nodeRecord(name, node.publicHostname, eip.publicIp, this));
+        if (args.dns) dependsOn.push(args.dns.nodeRecord(name, node.publicHostname, eip.publicIp, this));
       }
     }
 

@@ -86,10 +86,8 @@ export class PinnedNode extends pulumi.ComponentResource {
 
     const dependsOn: pulumi.Resource[] = [internal, ...args.bootDependencies];
     let external: gcp.compute.Address | undefined;
-    // The redeemer holds a static external address from the start (its firewall admits only the fleet's
-    // orchestrators): giving a VM of a stateful group an address later would recreate it, so a second
-    // region only adds its hostname record and allowlist rules.
-    if (node.publicHostname || node.role === "redeemer") {
+    // The layout decides who holds one (the GCP redeemer from the start: see PinnedNodeLayout.staticPublicIp).
+    if (node.staticPublicIp) {
       external = new gcp.compute.Address(`${name}-external`, {
         project,
         region,

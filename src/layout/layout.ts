@@ -190,6 +190,7 @@ function regionLayout(spec: FleetSpec, r: RegionSpec, zone: string, rdm: Redeeme
       subnet: "public",
       privateIp: nodePrivateIp(r, o.zone, o.name, "public", o.privateIp)!,
       publicHostname: hostname,
+      staticPublicIp: true,
       instanceType: o.instanceType ?? types.orchestrator,
       imageId: r.machineImages.cpu,
       rootVolumeGb: o.rootVolumeGb,
@@ -248,6 +249,7 @@ function regionLayout(spec: FleetSpec, r: RegionSpec, zone: string, rdm: Redeeme
       subnet: "public",
       privateIp: nodePrivateIp(r, rd.zone, "redeemer", "public", rd.privateIp)!,
       ...(rdm?.hostname ? { publicHostname: rdm.hostname } : {}),
+      staticPublicIp: !!rdm?.hostname || r.cloud === "gcp",
       instanceType: rd.instanceType ?? types.pinned,
       imageId: r.machineImages.cpu,
       rootVolumeGb: rd.rootVolumeGb,
@@ -277,6 +279,7 @@ function regionLayout(spec: FleetSpec, r: RegionSpec, zone: string, rdm: Redeeme
       resourceName: names.node(spec.name, r.name, "reward"),
       zone: rw.zone,
       subnet: "private",
+      staticPublicIp: false,
       // no ingress: the cloud picks its address
       instanceType: rw.instanceType ?? types.pinned,
       imageId: r.machineImages.cpu,

@@ -132,8 +132,14 @@ export interface PinnedNodeLayout {
    * and the redeemer; the reward node (no ingress) may leave it to the cloud.
    */
   privateIp?: string;
-  /** Static public IP + DNS record: orchestrators (their -serviceAddr), and the redeemer when Os of other regions dial it. */
+  /** DNS record to its static public IP: orchestrators (their -serviceAddr), and the redeemer when Os of other regions dial it. */
   publicHostname?: string;
+  /**
+   * Holds a static public address: every node with a publicHostname, and on GCP the redeemer from the start
+   * (adding an address to a stateful VM later would recreate it; on AWS it is added to the persistent
+   * interface without replacing anything).
+   */
+  staticPublicIp: boolean;
   instanceType: string;
   imageId: string;
   rootVolumeGb: number;

@@ -246,3 +246,18 @@ describe("renderRpcProxyConfig", () => {
     expect(text.match(/chainId: 42161/g)).toHaveLength(3);
   });
 });
+
+test("who holds a static public address is a layout decision: Os always; the redeemer on GCP from the start, on AWS only when other regions dial it; never the reward node", () => {
+  const { loadFleetFile } = require("../../src/spec/load");
+  const path = require("path");
+  const aws = buildLayout(load(referenceRaw())).regions[0];
+  const gcp = buildLayout(loadFleetFile(path.join(__dirname, "../../examples/gcp/fleet.yaml"))).regions[0];
+  for (const r of [aws, gcp]) {
+    expect(r.orchestrators.map((o) => o.staticPublicIp)).toEqual(r.orchestrators.map(() => true));
+    expect(r.reward!.staticPublicIp).toBe(false);
+  }
+  expect([aws.redeemer!.staticPublicIp, gcp.redeemer!.staticPublicIp]).toEqual([false, true]);
+  const two = referenceRaw();
+  two.regions.push(euRegion());
+  expect(buildLayout(load(two)).regions[0].redeemer!.staticPublicIp).toBe(true);
+});
