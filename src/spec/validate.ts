@@ -378,6 +378,24 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
     return ri === undefined ? undefined : spec.regions[ri];
   };
 
+  /** The redeemer's or the reward node's placement, names, machine type and wallet; returns its region. */
+  const checkFleetNode = (key: "redeemer" | "reward", n: { region: string; zone: string; instanceType?: string; address: string; keystore: string; password: SecretValue }) => {
+    const r = regionOf(n.region, `${key}.region`);
+    if (r) {
+      const zs = privateZones(r);
+      if (!zs.includes(n.zone)) add(`${key}.zone`, n.zone, `must be one of ${r.name}'s zones${"existing" in r.network ? " with a private subnet" : ""}: ${zs.join(", ")}`);
+      const stem = join(spec.name, r.name, key);
+      const stemMsg = checkStem(stem);
+      if (stemMsg) add(`${key}.region`, n.region, stemMsg);
+      claimStem(stem, key, key);
+      const typeMsg = n.instanceType === undefined ? undefined : checkMachineType(r.cloud, n.instanceType);
+      if (typeMsg) add(`${key}.instanceType`, n.instanceType, typeMsg);
+    }
+    claimWallet(n.address, key);
+    readWallet(n, key, key);
+    return r;
+  };
+
   if (spec.redeemer) {
     const rd = spec.redeemer;
     // Os of other regions reach the redeemer from their region's egress addresses, which must be known.
@@ -392,20 +410,8 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
         if (parseIpv4(ip) === undefined) add(`regions[${ri}].network.existing.egressIps.${z}`, ip, "must be an IPv4 address");
       }
     }
-    const r = regionOf(rd.region, "redeemer.region");
-    if (r) {
-      const zs = privateZones(r);
-      if (!zs.includes(rd.zone)) add("redeemer.zone", rd.zone, `must be one of ${r.name}'s zones${"existing" in r.network ? " with a private subnet" : ""}: ${zs.join(", ")}`);
-      const stem = join(spec.name, r.name, "redeemer");
-      const stemMsg = checkStem(stem);
-      if (stemMsg) add("redeemer.region", rd.region, stemMsg);
-      claimStem(stem, "redeemer", "redeemer");
-      checkNodeIp(r, "redeemer", rd.zone, rd.privateIp, "public", "redeemer.privateIp", ipsByRegion.get(regionNames.get(r.name)!) ?? new Map(), add);
-      const rtMsg = rd.instanceType === undefined ? undefined : checkMachineType(r.cloud, rd.instanceType);
-      if (rtMsg) add("redeemer.instanceType", rd.instanceType, rtMsg);
-    }
-    claimWallet(rd.address, "redeemer");
-    readWallet(rd, "redeemer", "redeemer");
+    const r = checkFleetNode("redeemer", rd);
+    if (r) checkNodeIp(r, "redeemer", rd.zone, rd.privateIp, "public", "redeemer.privateIp", ipsByRegion.get(regionNames.get(r.name)!) ?? new Map(), add);
     if (sameAddress(rd.address, spec.registeredAddress)) {
       add("redeemer.address", rd.address, "is the registered address; the redeemer must use its own hot wallet (with -ethOrchAddr)");
     }
@@ -413,21 +419,9 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
 
   const rw = spec.reward;
   if (rw.mode !== "external") {
-    const r = regionOf(rw.region, "reward.region");
-    if (r) {
-      const zs = privateZones(r);
-      if (!zs.includes(rw.zone)) add("reward.zone", rw.zone, `must be one of ${r.name}'s zones${"existing" in r.network ? " with a private subnet" : ""}: ${zs.join(", ")}`);
-      const stem = join(spec.name, r.name, "reward");
-      const stemMsg = checkStem(stem);
-      if (stemMsg) add("reward.region", rw.region, stemMsg);
-      claimStem(stem, "reward", "reward");
-    }
-    claimWallet(rw.address, "reward");
-    readWallet(rw, "reward", "reward");
+    checkFleetNode("reward", rw);
     if (!/^\d+$/.test(rw.maxGasPrice)) add("reward.maxGasPrice", rw.maxGasPrice, "must be an integer wei amount (e.g. `1000000000` for 1 gwei)");
     else if (BigInt(rw.maxGasPrice) === 0n) add("reward.maxGasPrice", rw.maxGasPrice, "must be > 0 wei: 0 means no cap in go-livepeer (the reward call would be sent at any gas price); e.g. `1000000000` for 1 gwei");
-    const rtMsg = rw.instanceType === undefined || !r ? undefined : checkMachineType(r.cloud, rw.instanceType);
-    if (rtMsg) add("reward.instanceType", rw.instanceType, rtMsg);
     if (rw.mode === "node" && !sameAddress(rw.address, spec.registeredAddress)) {
       add("reward.address", rw.address, `must be the registered address ${spec.registeredAddress}: in mode \`node\` the reward node holds the registered key (use mode \`delegated\` for a LIP-118 reward-caller key)`);
     }
