@@ -259,7 +259,7 @@ fetch_one() { # id secret-name relative-path [owner-uid]
   local out="$STAGE/$3" attempt token
   mkdir -p "$(dirname "$out")"
   # IAM grants to a new service account can take minutes to apply: retry for about 10 minutes.
-  for attempt in $(seq 1 40); do
+  for attempt in $(seq 1 20); do
     if token=$(access_token) \
       && printf 'header = "Authorization: Bearer %s"\n' "$token" | curl -fsS --max-time 20 -K - "$API/$2/versions/latest:access" | python3 -I -c "$PAYLOAD_PY" > "$out" 2> /dev/null; then
       chmod 0600 "$out"
@@ -268,8 +268,8 @@ fetch_one() { # id secret-name relative-path [owner-uid]
       log "fetched secret $1"
       return 0
     fi
-    log "fetching secret $1 failed (attempt $attempt/40)"
-    sleep 15
+    log "fetching secret $1 failed (attempt $attempt/20)"
+    sleep 30
   done
   die "could not fetch secret $1 ($2); refusing to start"
 }

@@ -1048,7 +1048,7 @@ esac`;
     const h = setup(w, { "orch-secret": GCP_RAW.orchSecret });
     const r = h.run("fetch", { TOKEN_FAILS: "1" });
     expect(r.status).not.toBe(0);
-    expect(r.out.match(/fetching secret orch-secret failed/g)!.length).toBe(40);
+    expect(r.out.match(/fetching secret orch-secret failed/g)!.length).toBe(20);
     expect(r.out).toContain("could not fetch secret orch-secret");
     expect(h.sb.read("curl.args")).not.toContain("secretmanager");
   });
