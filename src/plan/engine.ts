@@ -133,6 +133,11 @@ const rpc: {
   unknownValue: string;
 } = require("@pulumi/pulumi/runtime/rpc");
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const debuggable: { debuggablePromise: <T>(p: Promise<T>, ctx?: unknown) => Promise<T> } = require("@pulumi/pulumi/runtime/debuggable");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const resourceMod: { Resource: { stackTrace(skip: number): unknown[] } } = require("@pulumi/pulumi/resource");
+
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
@@ -413,9 +418,42 @@ let queue: Promise<unknown> = Promise.resolve();
 
 /** Runs `program` in-process under Pulumi mocks (no engine, no CLI, no cloud) and records everything it registers. */
 export function runPlan(program: PlanProgram, opts: PlanOptions): Promise<Plan> {
-  const result = queue.then(() => stateMod.withLocalStorage(() => runIsolated(program, opts)));
+  const result = queue.then(() => withoutStackCapture(() => stateMod.withLocalStorage(() => runIsolated(program, opts))));
   queue = result.catch(() => undefined);
   return result;
+}
+
+/**
+ * The SDK captures and formats a full stack trace for every resource (source positions for the engine) and
+ * every internal promise (leak debugging). Under mocks nobody reads them, and formatting them was about
+ * half of a plan's CPU time (more under jest, whose stack formatting maps sources). For the duration of a
+ * run both hooks are replaced by ones that capture nothing; the program's own errors keep their stacks.
+ * Set LIVEPEER_FLEET_PLAN_STACKS=1 to keep the SDK's behaviour.
+ */
+async function withoutStackCapture<T>(run: () => Promise<T>): Promise<T> {
+  if (process.env.LIVEPEER_FLEET_PLAN_STACKS === "1") return run();
+  const origDebuggable = debuggable.debuggablePromise;
+  const origStackTrace = resourceMod.Resource.stackTrace;
+  debuggable.debuggablePromise = (p) => {
+    const candidates = stateMod.getStore().leakCandidates;
+    if (!candidates) return p;
+    candidates.add(p);
+    const forget = () => candidates.delete(p);
+    return p.then(
+      (v) => (forget(), v),
+      (e: unknown) => {
+        forget();
+        throw e;
+      },
+    );
+  };
+  resourceMod.Resource.stackTrace = () => [];
+  try {
+    return await run();
+  } finally {
+    debuggable.debuggablePromise = origDebuggable;
+    resourceMod.Resource.stackTrace = origStackTrace;
+  }
 }
 
 async function runIsolated(program: PlanProgram, opts: PlanOptions): Promise<Plan> {
