@@ -1,0 +1,180 @@
+/**
+ * The fleet's metric pipeline, in one place, so that what a node's agent publishes and what scaling
+ * policies, autoscalers and alerts read can never disagree (a test checks both sides against this file).
+ *
+ * Every pinned node (O, redeemer, reward) runs a metrics agent container on the host network that scrapes
+ * the node's own go-livepeer CLI `/metrics` on loopback (never exposed) every SCRAPE_INTERVAL_SECONDS and
+ * publishes a few series, labelled with stable names (fleet, region name, node name — never the instance
+ * id or hostname, which change when a node is replaced):
+ *  - AWS: the CloudWatch agent's Prometheus scraper → embedded metric format → CloudWatch metrics in
+ *    CLOUDWATCH_NAMESPACE with dimensions DIMENSIONS.
+ *  - GCP: the Google-built OpenTelemetry collector's Prometheus receiver → Managed Service for Prometheus
+ *    (Cloud Monitoring metric types `prometheus.googleapis.com/<name>/<kind>`) with the same labels.
+ *
+ * Pure: no Pulumi, no cloud SDK.
+ */
+import type { PinnedRole } from "./types";
+
+/** Labels added to every scraped series, used as CloudWatch dimensions and Cloud Monitoring label filters. */
+export const LABELS = { fleet: "fleet", region: "fleet_region", node: "node" } as const;
+export const DIMENSIONS = [LABELS.fleet, LABELS.region, LABELS.node] as const;
+export const CLOUDWATCH_NAMESPACE = "LivepeerFleet";
+/** Scrape job name (the `job` label). */
+export const SCRAPE_JOB = "livepeer";
+export const SCRAPE_INTERVAL_SECONDS = 30;
+
+export type MetricKind = "gauge" | "counter";
+
+/** A go-livepeer series the agent publishes (names from go-livepeer's monitor/census.go, livepeer.md §3). */
+export interface FleetMetric {
+  name: string;
+  kind: MetricKind;
+  /** Roles whose node reports it. */
+  roles: PinnedRole[];
+  /** What reads it. */
+  use: string;
+}
+
+export const METRICS = {
+  /** Sessions loaded on the O's remote transcoders (sum over them). Scaling numerator. */
+  transcodersLoad: { name: "livepeer_transcoders_load", kind: "gauge", roles: ["orchestrator"], use: "transcoder scaling (sessions in use)" },
+  /** Sessions the O's connected transcoders offer (sum of their -maxSessions). Scaling denominator. */
+  transcodersCapacity: { name: "livepeer_transcoders_capacity", kind: "gauge", roles: ["orchestrator"], use: "transcoder scaling (sessions offered)" },
+  /** Transcoders connected to the O. Alert when zero. */
+  transcodersNumber: { name: "livepeer_transcoders_number", kind: "gauge", roles: ["orchestrator"], use: "alert: no transcoder attached" },
+  /** Streams the O transcodes now (drain waits for zero). */
+  currentSessions: { name: "livepeer_current_sessions_total", kind: "gauge", roles: ["orchestrator"], use: "drain, dashboards" },
+  /** AI runner containers busy / idle on the O's remote AI workers (per pipeline and model). */
+  aiInUse: { name: "livepeer_ai_container_in_use", kind: "gauge", roles: ["orchestrator"], use: "AI scaling (containers in use)" },
+  aiIdle: { name: "livepeer_ai_container_idle", kind: "gauge", roles: ["orchestrator"], use: "AI scaling (containers idle)" },
+  rewardErrors: { name: "livepeer_reward_call_errors", kind: "counter", roles: ["reward"], use: "alert: reward call failed" },
+  redemptionErrors: { name: "livepeer_ticket_redemption_errors", kind: "counter", roles: ["orchestrator", "redeemer"], use: "alert: ticket redemption failed" },
+} as const satisfies Record<string, FleetMetric>;
+
+export type MetricKey = keyof typeof METRICS;
+
+/**
+ * Per-node aggregates the GCP collector computes (Cloud Monitoring autoscalers read one time series; the
+ * AI gauges come per pipeline and model). Summed over every label but LABELS.
+ */
+export const AGGREGATES = {
+  aiInUse: { name: "livepeer_fleet_ai_containers_in_use", from: METRICS.aiInUse.name },
+  aiIdle: { name: "livepeer_fleet_ai_containers_idle", from: METRICS.aiIdle.name },
+} as const;
+
+/** Metrics a node of this role publishes. */
+export function publishedMetrics(role: PinnedRole): FleetMetric[] {
+  return Object.values(METRICS).filter((m) => (m.roles as readonly PinnedRole[]).includes(role));
+}
+
+/** Cloud Monitoring metric type of a Prometheus series written by the managed-Prometheus exporter. */
+export function gcpMetricType(name: string, kind: MetricKind): string {
+  return `prometheus.googleapis.com/${name}/${kind}`;
+}
+
+/** The labels that identify one node's series. */
+export interface NodeSeries {
+  fleet: string;
+  region: string;
+  node: string;
+}
+
+export const seriesLabels = (s: NodeSeries): Record<string, string> => ({ [LABELS.fleet]: s.fleet, [LABELS.region]: s.region, [LABELS.node]: s.node });
+
+/** CloudWatch dimensions of one node's series. */
+export const cloudwatchDimensions = (s: NodeSeries): Record<string, string> => seriesLabels(s);
+
+/** Cloud Monitoring filter selecting exactly one node's series of one metric type. */
+export function gcpSeriesFilter(metricType: string, s: NodeSeries): string {
+  const labels = Object.entries(seriesLabels(s)).map(([k, v]) => `metric.labels.${k} = "${v}"`);
+  return [`metric.type = "${metricType}"`, `resource.type = "prometheus_target"`, ...labels].join(" AND ");
+}
+
+/** What the agent scrapes: the node's CLI on loopback. */
+export interface ScrapeTarget {
+  /** host:port on loopback. */
+  address: string;
+  path: string;
+}
+
+/** The Prometheus scrape configuration both agents embed (static labels identify the node). */
+export function prometheusScrapeConfig(s: NodeSeries, target: ScrapeTarget, metrics: FleetMetric[]) {
+  return {
+    global: { scrape_interval: `${SCRAPE_INTERVAL_SECONDS}s`, scrape_timeout: "10s" },
+    scrape_configs: [
+      {
+        job_name: SCRAPE_JOB,
+        metrics_path: target.path,
+        static_configs: [{ targets: [target.address], labels: seriesLabels(s) }],
+        // Keep only what is published: the CLI exports hundreds of series, each one costs money.
+        metric_relabel_configs: [{ source_labels: ["__name__"], regex: `(${metrics.map((m) => m.name).join("|")})`, action: "keep" }],
+      },
+    ],
+  };
+}
+
+/**
+ * CloudWatch agent configuration (JSON): Prometheus scrape → EMF log events in `logGroup` → metrics in
+ * CLOUDWATCH_NAMESPACE with exactly DIMENSIONS. `prometheusConfigPath` is where the scrape config is
+ * mounted inside the agent container.
+ */
+export function cloudwatchAgentConfig(opts: { logGroup: string; prometheusConfigPath: string; metrics: FleetMetric[] }) {
+  return {
+    agent: { metrics_collection_interval: SCRAPE_INTERVAL_SECONDS },
+    logs: {
+      metrics_collected: {
+        prometheus: {
+          log_group_name: opts.logGroup,
+          prometheus_config_path: opts.prometheusConfigPath,
+          emf_processor: {
+            metric_namespace: CLOUDWATCH_NAMESPACE,
+            metric_declaration: [
+              {
+                source_labels: ["job"],
+                label_matcher: `^${SCRAPE_JOB}$`,
+                dimensions: [[...DIMENSIONS]],
+                metric_selectors: opts.metrics.map((m) => `^${m.name}$`),
+              },
+            ],
+          },
+        },
+      },
+      force_flush_interval: 15,
+    },
+  };
+}
+
+/**
+ * Google-built OpenTelemetry collector configuration: Prometheus receiver → (AI gauges summed per node) →
+ * Google Managed Service for Prometheus. Runs on the host network to use the VM's service account.
+ */
+export function otelCollectorConfig(opts: { project: string; scrape: ReturnType<typeof prometheusScrapeConfig>; aggregateAi: boolean }) {
+  const processors: Record<string, unknown> = {
+    batch: { send_batch_size: 200, timeout: "10s" },
+    memory_limiter: { check_interval: "1s", limit_percentage: 65, spike_limit_percentage: 20 },
+  };
+  if (opts.aggregateAi) {
+    processors.metricstransform = {
+      transforms: Object.values(AGGREGATES).map((a) => ({
+        include: a.from,
+        action: "insert",
+        new_name: a.name,
+        operations: [{ action: "aggregate_labels", label_set: [...DIMENSIONS], aggregation_type: "sum" }],
+      })),
+    };
+  }
+  return {
+    receivers: { prometheus: { config: opts.scrape } },
+    processors,
+    exporters: { googlemanagedprometheus: { project: opts.project } },
+    service: {
+      pipelines: {
+        metrics: {
+          receivers: ["prometheus"],
+          processors: ["memory_limiter", ...(opts.aggregateAi ? ["metricstransform"] : []), "batch"],
+          exporters: ["googlemanagedprometheus"],
+        },
+      },
+    },
+  };
+}
