@@ -126,6 +126,11 @@ export class OrchestratorFleet extends pulumi.ComponentResource {
           return pulumi.secret(fleet.keystores[s.node].json);
         case "password":
           return pulumi.secret(passwords[s.node].reveal());
+        case "model-token": {
+          const pool = spec.regions.find((r) => r.name === s.region)?.workers.find((w) => w.name === s.pool);
+          if (pool?.kind !== "ai" || pool.modelCache.source !== "download") throw new Error(`no model token for pool ${s.pool} of region ${s.region}`);
+          return pulumi.secret(pool.modelCache.token.reveal());
+        }
       }
     };
 

@@ -19,6 +19,8 @@ export interface IdentityArgs {
   volumeId?: pulumi.Input<string>;
   /** Carried by the node's instances and its Auto Scaling group (IAM conditions match it). */
   instanceTag: { key: string; value: string };
+  /** AI workers with a bucket model cache: the bucket (and prefix) they may read. */
+  modelBucket?: { bucket: string; prefix: string };
   tags: Record<string, string>;
 }
 
@@ -44,6 +46,7 @@ export function nodeIdentity(name: string, parent: pulumi.Resource, args: Identi
         autoScalingGroupArnPrefix: `arn:${part}:autoscaling:${args.region}:${account}:autoScalingGroup:`,
         ...(eni ? { networkInterfaceArn: `${prefix}network-interface/${eni}` } : {}),
         ...(vol ? { volumeArn: `${prefix}volume/${vol}` } : {}),
+        ...(args.modelBucket ? { modelBucket: { partition: part, ...args.modelBucket } } : {}),
       };
       return JSON.stringify(nodePolicy(input));
     });

@@ -41,6 +41,8 @@ export interface NodePolicyInput {
   instanceArnPrefix: string;
   /** ARN prefix of Auto Scaling groups in the account and region, `arn:aws:autoscaling:<region>:<account>:autoScalingGroup:`. */
   autoScalingGroupArnPrefix: string;
+  /** AI workers with a bucket model cache: read-only on that bucket (and prefix). */
+  modelBucket?: { partition: string; bucket: string; prefix: string };
 }
 
 /**
@@ -76,6 +78,15 @@ export function nodePolicy(p: NodePolicyInput): PolicyDocument {
   if (p.volumeArn) {
     statements.push({ Sid: "AttachOwnVolume", Effect: "Allow", Action: ["ec2:AttachVolume"], Resource: [p.volumeArn] });
     statements.push({ Sid: "AttachVolumeToOwnInstance", Effect: "Allow", Action: ["ec2:AttachVolume"], Resource: [`${p.instanceArnPrefix}*`], Condition: tagCondition });
+  }
+  if (p.modelBucket) {
+    const b = p.modelBucket;
+    const arn = `arn:${b.partition}:s3:::${b.bucket}`;
+    statements.push({
+      Sid: "ListModelCache", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [arn],
+      ...(b.prefix ? { Condition: { StringLike: { "s3:prefix": [`${b.prefix}/*`, b.prefix] } } } : {}),
+    });
+    statements.push({ Sid: "ReadModelCache", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${arn}/${b.prefix ? `${b.prefix}/` : ""}*`] });
   }
   if (p.networkInterfaceArn || p.volumeArn) {
     // Describe calls cannot be scoped to resources; they reveal no secret.

@@ -9,6 +9,7 @@ import * as aws from "@pulumi/aws";
 import type { WorkerGroupLayout } from "../layout/types";
 import { renderBootScript } from "../layout/boot";
 import { launchTemplate, nodeIdentity } from "./instance";
+import { groupScaling } from "./scaling";
 
 export interface WorkerGroupArgs {
   group: WorkerGroupLayout;
@@ -37,6 +38,7 @@ export class WorkerGroup extends pulumi.ComponentResource {
       secretArns: arns,
       kmsKeyArn: args.kmsKeyArn,
       instanceTag: groupTag,
+      ...(g.ai?.modelCache.source === "bucket" ? { modelBucket: { bucket: g.ai.modelCache.bucket, prefix: g.ai.modelCache.prefix } } : {}),
       tags,
     });
     const userData = pulumi.all(arns).apply((resolved) =>
@@ -57,21 +59,30 @@ export class WorkerGroup extends pulumi.ComponentResource {
     });
     const ltSpec = { launchTemplateId: lt.id, version: lt.latestVersion.apply(String) };
 
+    // A mixed-instances policy when the group has a spot share, several instance types, or counts sessions
+    // (each type then weighs what one instance offers).
+    const mixed = !!g.spot || g.instanceTypes.length > 1 || g.capacityUnit === "sessions";
+    const overrides = g.instanceTypes.map((t) => ({
+      instanceType: t.instanceType,
+      ...(g.capacityUnit === "sessions" ? { weightedCapacity: String(t.perInstance) } : {}),
+    }));
     const group = new aws.autoscaling.Group(name, {
       minSize: g.minSize,
       maxSize: g.maxSize,
       desiredCapacity: g.desiredSize,
+      ...(g.capacityUnit === "sessions" ? { desiredCapacityType: "units" } : {}),
       vpcZoneIdentifiers: args.subnetIds,
-      ...(g.spot
+      ...(mixed
         ? {
-            capacityRebalance: true,
+            capacityRebalance: !!g.spot,
             mixedInstancesPolicy: {
               instancesDistribution: {
-                onDemandBaseCapacity: g.spot.onDemandBase,
-                onDemandPercentageAboveBaseCapacity: g.spot.onDemandPercentAboveBase,
-                spotAllocationStrategy: "price-capacity-optimized",
+                onDemandBaseCapacity: g.spot?.onDemandBase ?? 0,
+                onDemandPercentageAboveBaseCapacity: g.spot ? g.spot.onDemandPercentAboveBase : 100,
+                ...(g.spot ? { spotAllocationStrategy: "price-capacity-optimized" } : {}),
+                onDemandAllocationStrategy: "prioritized",
               },
-              launchTemplate: { launchTemplateSpecification: ltSpec, overrides: [{ instanceType: g.instanceType }] },
+              launchTemplate: { launchTemplateSpecification: ltSpec, overrides },
             },
           }
         : { launchTemplate: { id: lt.id, version: lt.latestVersion.apply(String) } }),
@@ -85,8 +96,9 @@ export class WorkerGroup extends pulumi.ComponentResource {
         preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200, instanceWarmup: "300", skipMatching: true },
       },
       tags: Object.entries({ ...tags, Name: name, [groupTag.key]: groupTag.value }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
-    }, { parent: this });
+    }, { parent: this, ...(g.scaling ? { ignoreChanges: ["desiredCapacity"] } : {}) });
     this.groupName = group.name;
+    groupScaling(name, this, g, group.name, tags);
     this.registerOutputs({ groupName: this.groupName });
   }
 }

@@ -156,6 +156,8 @@ export interface WorkerMig {
   suffix: "" | "-spot";
   spot: boolean;
   targetSize: number;
+  /** Carries the group's autoscaler (when the pool scales): the spot group, or the only group. */
+  scaled: boolean;
 }
 
 /**
@@ -165,11 +167,11 @@ export interface WorkerMig {
  * keeps its name either way, so turning spot on adds a group and renames none.
  */
 export function workerMigs(g: Pick<WorkerGroupLayout, "desiredSize" | "spot">): WorkerMig[] {
-  if (!g.spot) return [{ suffix: "", spot: false, targetSize: g.desiredSize }];
+  if (!g.spot) return [{ suffix: "", spot: false, targetSize: g.desiredSize, scaled: true }];
   const onDemand = Math.min(g.spot.onDemandBase, g.desiredSize);
   return [
-    ...(g.spot.onDemandBase > 0 ? [{ suffix: "" as const, spot: false, targetSize: onDemand }] : []),
-    { suffix: "-spot", spot: true, targetSize: g.desiredSize - onDemand },
+    ...(g.spot.onDemandBase > 0 ? [{ suffix: "" as const, spot: false, targetSize: onDemand, scaled: false }] : []),
+    { suffix: "-spot", spot: true, targetSize: g.desiredSize - onDemand, scaled: true },
   ];
 }
 

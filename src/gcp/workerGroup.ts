@@ -14,6 +14,7 @@ import { renderBootScript } from "../layout/boot";
 import { gcpNames } from "../naming";
 import { instanceTemplate } from "./instance";
 import { workerMigs, workerScheduling, workerUpdatePolicy } from "./policies";
+import { groupAutoscaler } from "./scaling";
 
 export interface WorkerGroupArgs {
   group: WorkerGroupLayout;
@@ -48,7 +49,17 @@ export class WorkerGroup extends pulumi.ComponentResource {
       ),
     );
 
-    for (const mig of workerMigs(g)) {
+    const bootDependencies = [...args.bootDependencies];
+    if (g.ai?.modelCache.source === "bucket") {
+      // Read-only on the model bucket the operator named (objects only; a prefix cannot be scoped without IAM conditions on a uniform bucket).
+      bootDependencies.push(new gcp.storage.BucketIAMMember(`${name}-models`, {
+        bucket: g.ai.modelCache.bucket,
+        role: "roles/storage.objectViewer",
+        member: pulumi.interpolate`serviceAccount:${args.serviceAccountEmail}`,
+      }, { parent: this }));
+    }
+    const migs = workerMigs(g);
+    for (const mig of migs) {
       const n = `${name}${mig.suffix}`;
       const template = instanceTemplate(n, this, {
         project: args.project,
@@ -76,11 +87,14 @@ export class WorkerGroup extends pulumi.ComponentResource {
         distributionPolicyZones: args.zones,
         distributionPolicyTargetShape: "BALANCED",
         versions: [{ name: "primary", instanceTemplate: template.selfLink }],
-        targetSize: mig.targetSize,
+        // With an autoscaler, it owns the size.
+        ...(g.scaling && mig.scaled ? {} : { targetSize: mig.targetSize }),
         updatePolicy: { ...workerUpdatePolicy(args.zones.length) },
         waitForInstances: false,
-      }, { parent: this, dependsOn: args.bootDependencies });
+      }, { parent: this, dependsOn: bootDependencies });
       this.groupNames[`${g.name}${mig.suffix}`] = group.name;
+      // Scaled on the O's load: the spot group when there is one (the on-demand base stays fixed), else the group.
+      if (g.scaling && mig.scaled) groupAutoscaler(n, this, g, { project: args.project, region: args.region, target: group.selfLink, base: migs.length > 1 ? migs[0].targetSize : 0 });
     }
     this.registerOutputs({ groupNames: this.groupNames });
   }

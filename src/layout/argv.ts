@@ -56,6 +56,8 @@ export interface OrchestratorArgvInput {
   redeemerAddr?: string;
   /** The region's effective pricing. */
   pricing: FleetSpec["pricing"];
+  /** Container path of the O's aiModels file (prices of the AI models its workers serve), when the region has AI pools. */
+  aiModelsPath?: string;
 }
 
 /** A standalone workload O: remote workers set its capacity; never a reward caller. */
@@ -79,12 +81,13 @@ export function orchestratorArgv(spec: FleetSpec, o: OrchestratorArgvInput): str
     ...(p.ticketEV !== undefined ? ["-ticketEV", p.ticketEV] : []),
     ...(p.maxFaceValue !== undefined ? ["-maxFaceValue", p.maxFaceValue] : []),
     ...(perGateway ? ["-pricePerGateway", perGateway] : []),
+    ...(o.aiModelsPath ? ["-aiModels", o.aiModelsPath] : []),
     ...common(spec),
   ];
 }
 
 /** A remote transcoder bound to one O (a worker uses only its first -orchAddr). No chain credentials. */
-export function transcoderArgv(spec: FleetSpec, w: { orchAddr: string; maxSessions: number }): string[] {
+export function transcoderArgv(spec: FleetSpec, w: { orchAddr: string; maxSessions: number | string }): string[] {
   return [
     "-transcoder",
     "-orchAddr", w.orchAddr,
@@ -92,6 +95,26 @@ export function transcoderArgv(spec: FleetSpec, w: { orchAddr: string; maxSessio
     "-cliAddr", `127.0.0.1:${PORTS.cliTranscoder}`,
     "-nvidia", "all",
     "-maxSessions", String(w.maxSessions),
+    "-dataDir", PATHS.container.data,
+    ...common(spec),
+  ];
+}
+
+/**
+ * A remote AI worker bound to one O. It drives the host's Docker to start ai-runner containers, so its
+ * -aiModelsDir is a host path (mounted at the same path); runner images are pinned by digest through
+ * -aiRunnerImageOverrides. No chain credentials.
+ */
+export function aiWorkerArgv(spec: FleetSpec, w: { orchAddr: string; aiModelsPath: string; modelsDir: string; runnerImageOverrides: string }): string[] {
+  return [
+    "-aiWorker",
+    "-orchAddr", w.orchAddr,
+    "-orchSecret", containerSecretPath(SECRET_FILES.orchSecret),
+    "-cliAddr", `127.0.0.1:${PORTS.cliAiWorker}`,
+    "-nvidia", "all",
+    "-aiModels", w.aiModelsPath,
+    "-aiModelsDir", w.modelsDir,
+    "-aiRunnerImageOverrides", w.runnerImageOverrides,
     "-dataDir", PATHS.container.data,
     ...common(spec),
   ];

@@ -18,7 +18,9 @@
  * with hop limit 1 refuses them; on GCP (the metadata server has no hop limit) an iptables rule in
  * DOCKER-USER drops their traffic to it, checked before every start of such a container.
  */
-import { PATHS, BootSpec, ContainerNetwork, ContainerUnit, SecretNeed } from "./types";
+import { shellQuote } from "./shell";
+import { capacityScript, modelCacheScript, CAPACITY_ENV, CAPACITY_SCRIPT, MODEL_CACHE_SCRIPT } from "./workerBoot";
+import { MAX_SESSIONS_VAR, PATHS, BootSpec, ContainerNetwork, ContainerUnit, SecretNeed } from "./types";
 
 export interface AwsBootContext {
   cloud: "aws";
@@ -83,8 +85,9 @@ export const UNITS = {
   secrets: unitName("secrets"), networkInterface: unitName("network-interface"), dataVolume: unitName("data-volume"), readiness: unitName("readiness"),
   /** AWS: started by a failed boot unit (OnFailure=) or the user-data's ERR trap; not enabled. */
   unhealthy: unitName("unhealthy"),
+  capacity: unitName("capacity"), modelCache: unitName("model-cache"),
 } as const;
-const RESERVED = new Set(["secrets", "network-interface", "data-volume", "readiness", "unhealthy", "metadata-guard"]);
+const RESERVED = new Set(["secrets", "network-interface", "data-volume", "readiness", "unhealthy", "metadata-guard", "capacity", "model-cache"]);
 /** go-livepeer's RPC proxy container: the go-livepeer container starts after it. */
 const RPC_PROXY = "rpc-proxy";
 /** The EBS device name asked for at attach time (Nitro exposes it as NVMe; found by volume id). */
@@ -105,11 +108,6 @@ export const UNHEALTHY_ATTEMPTS = 5;
 /** A published port: on the host's loopback only. */
 const LOOPBACK_PUBLISH = /^127\.0\.0\.1:(\d{1,5}):(\d{1,5})$/;
 
-/** Quotes one word for bash (POSIX single quotes). Safe words stay bare for readability. */
-export function shellQuote(s: string): string {
-  if (/^[A-Za-z0-9_@%+=:,.\/-]+$/.test(s)) return s;
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Quotes one word for a systemd Exec*= line: `%` specifiers and `$` expansion disabled, C escapes. */
 export function systemdQuote(s: string): string {
@@ -529,6 +527,8 @@ if __name__ == "__main__":
     server.serve_forever()
 `;
 
+export { shellQuote };
+
 const specifiers = (s: string) => s.replace(/%/g, "%%");
 const execLine = (key: string, argv: string[]) => `${key}=${argv.map(systemdQuote).join(" ")}`;
 
@@ -550,7 +550,11 @@ function unhealthyUnit(): string {
   ].join("\n");
 }
 
-function containerUnit(c: ContainerUnit, deps: string[], after: string[], guard: boolean): string {
+/** The one argv word that systemd expands: a mixed-type worker's -maxSessions from the capacity step. */
+const MAX_SESSIONS_WORD = `\${${MAX_SESSIONS_VAR}}`;
+const execArgs = (argv: string[]) => argv.map((a) => (a === MAX_SESSIONS_WORD ? a : systemdQuote(a))).join(" ");
+
+function containerUnit(c: ContainerUnit, deps: string[], after: string[], guard: boolean, envFile?: string): string {
   const requires = ["docker.service", ...deps];
   return [
     "[Unit]", `Description=${specifiers(`livepeer-fleet container ${c.name} (${c.image})`)}`, `Requires=${requires.join(" ")}`,
@@ -560,7 +564,7 @@ function containerUnit(c: ContainerUnit, deps: string[], after: string[], guard:
     execLine("ExecStartPre", ["-/usr/bin/docker", "rm", "-f", c.name]),
     execLine("ExecStartPre", [BOOT_PATHS.secretsScript, "check"]),
     ...(guard ? [execLine("ExecStartPre", [BOOT_PATHS.metadataGuardScript])] : []),
-    execLine("ExecStart", ["/usr/bin/docker", ...dockerRunArgv(c)]),
+    ...(envFile ? [`EnvironmentFile=${envFile}`, `ExecStart=${execArgs(["/usr/bin/docker", ...dockerRunArgv(c)])}`] : [execLine("ExecStart", ["/usr/bin/docker", ...dockerRunArgv(c)])]),
     execLine("ExecStop", ["-/usr/bin/docker", "stop", "--time", "30", c.name]), "",
     "[Install]", "WantedBy=multi-user.target", "",
   ].join("\n");
@@ -615,10 +619,27 @@ export function bootPlan(node: { name: string; boot: BootSpec }, ctx: BootContex
   unit(UNITS.secrets, oneshotUnit(`livepeer-fleet: fetch secrets into ${PATHS.secretsDir}`, [BOOT_PATHS.secretsScript, "fetch"], onFailure));
   const guard = ctx.cloud === "gcp" && b.containers.some(isBridged);
   if (guard) files.push({ path: BOOT_PATHS.metadataGuardScript, mode: "0700", content: METADATA_GUARD_SCRIPT });
+  for (const f of b.files ?? []) files.push({ path: f.path, mode: "0644", content: f.content });
+  const workerDeps = [...deps];
+  if (b.maxSessionsByInstanceType) {
+    if (ctx.cloud !== "aws") throw new Error(`boot script for node ${node.name}: mixed instance types are AWS only`);
+    files.push({ path: CAPACITY_SCRIPT, mode: "0700", content: capacityScript(b.maxSessionsByInstanceType) });
+    unit(UNITS.capacity, oneshotUnit("livepeer-fleet: -maxSessions from this instance's type", [CAPACITY_SCRIPT], onFailure));
+    workerDeps.push(UNITS.capacity);
+  }
+  if (b.modelCache) {
+    const runner = b.extraImages?.[0];
+    files.push({ path: MODEL_CACHE_SCRIPT, mode: "0700", content: modelCacheScript(b.modelCache, ctx.cloud, ctx.cloud === "aws" ? ctx.region : "", runner, ctx.cloud === "gcp" && b.modelCache.source === "download" ? BOOT_PATHS.metadataGuardScript : undefined) });
+    if (ctx.cloud === "gcp" && b.modelCache.source === "download" && !guard) files.push({ path: BOOT_PATHS.metadataGuardScript, mode: "0700", content: METADATA_GUARD_SCRIPT });
+    unit(UNITS.modelCache, oneshotUnit(`livepeer-fleet: model cache at ${b.modelCache.dir} (${b.modelCache.source})`, [MODEL_CACHE_SCRIPT], onFailure).replace("After=network-online.target", `After=network-online.target ${UNITS.secrets}\nRequires=${UNITS.secrets}`));
+    workerDeps.push(UNITS.modelCache);
+  }
   const hasProxy = b.containers.some((c) => c.name === RPC_PROXY);
   for (const c of b.containers) {
     const after = hasProxy && c.name !== RPC_PROXY ? [unitName(RPC_PROXY)] : [];
-    unit(unitName(c.name), containerUnit(c, deps, after, guard && isBridged(c)));
+    const usesCapacity = c.args.includes(MAX_SESSIONS_WORD);
+    if (usesCapacity && !b.maxSessionsByInstanceType) throw new Error(`boot script for node ${node.name}: container ${c.name} reads ${MAX_SESSIONS_VAR} but no capacity table is given`);
+    unit(unitName(c.name), containerUnit(c, c.name === "livepeer" ? workerDeps : deps, after, guard && isBridged(c), usesCapacity ? CAPACITY_ENV : undefined));
   }
   if (b.readiness) {
     files.push({ path: BOOT_PATHS.readiness, mode: "0644", content: READINESS_PY });
@@ -658,7 +679,7 @@ const REPORT_UNHEALTHY = String.raw`report_unhealthy() {
 export function renderBootScript(node: { name: string; boot: BootSpec }, ctx: BootContext): string {
   const { files, units } = bootPlan(node, ctx);
   const q = shellQuote;
-  const images = [...new Set(node.boot.containers.map((c) => c.image))];
+  const images = [...new Set([...node.boot.containers.map((c) => c.image), ...(node.boot.extraImages ?? [])])];
   const dataDirMode = node.boot.dataVolume ? [] : [`install -d -m 0700 ${q(PATHS.dataDir)}`];
   const gcp = ctx.cloud === "gcp";
   // The GCE guest agent runs the startup-script at every boot; systemd already starts the installed

@@ -3,12 +3,13 @@
  * to whom, capacity) is made here once, for every cloud.
  */
 import { CHAIN_IDS, PATHS, PORTS, BootSpec, ContainerUnit, FleetLayout, PinnedNodeLayout, RegionLayout, SecretEntry, SecretNeed, WorkerGroupLayout, DnsRecordLayout } from "./types";
-import { orchestratorArgv, redeemerArgv, rewardArgv, transcoderArgv, SECRET_FILES } from "./argv";
+import { orchestratorArgv, redeemerArgv, rewardArgv, SECRET_FILES } from "./argv";
+import { workerGroups, orchestratorAiModels, O_AI_MODELS_FILE, modelTokenSecretId } from "./workers";
 import type { Fleet, FleetSpec, RegionSpec } from "../spec/validate";
 import { effectivePricing, nodePrivateIp, regionZones, serviceHost } from "../spec/validate";
 import { managedSubnets, zoneIndex } from "../spec/net";
 import { names } from "../naming";
-import { DEFAULT_MACHINE_TYPES, gcpAcceleratorType } from "../spec/clouds";
+import { DEFAULT_MACHINE_TYPES } from "../spec/clouds";
 import type { NetworkLayout } from "./types";
 
 const RPC_PROXY_CONTAINER_CONFIG = "/erpc.yaml";
@@ -83,8 +84,7 @@ export function renderRpcProxyConfig(network: keyof typeof CHAIN_IDS, upstreams:
   return lines.join("\n") + "\n";
 }
 
-/** Sessions one worker instance offers (-maxSessions): GPUs × sessions per GPU. */
-export const sessionsPerInstance = (gpus: number, sessionsPerGpu: number) => gpus * sessionsPerGpu;
+export { sessionsPerInstance } from "./capacity";
 
 export function buildLayout(fleet: Fleet): FleetLayout {
   const { spec } = fleet;
@@ -179,9 +179,15 @@ function regionLayout(spec: FleetSpec, r: RegionSpec, zone: string, rdm: Redeeme
         : { zones, existing: { ...r.network.existing } };
   const types = DEFAULT_MACHINE_TYPES[r.cloud];
 
+  const pricing = effectivePricing(spec, r);
+  const oAiModels = orchestratorAiModels(spec, r, pricing);
   const orchestrators: PinnedNodeLayout[] = r.orchestrators.map((o) => {
     const hostname = `${o.hostname ?? o.name}.${zone}`;
-    const argv = orchestratorArgv(spec, { walletAddress: o.address, serviceAddr: `${hostname}:${PORTS.service}`, redeemerAddr, pricing: effectivePricing(spec, r) });
+    const argv = orchestratorArgv(spec, {
+      walletAddress: o.address, serviceAddr: `${hostname}:${PORTS.service}`, redeemerAddr, pricing, ...(oAiModels ? { aiModelsPath: O_AI_MODELS_FILE.container } : {}),
+    });
+    const lp = livepeerUnit(spec, argv, false);
+    if (oAiModels) lp.mounts.push(`${O_AI_MODELS_FILE.host}:${O_AI_MODELS_FILE.container}:ro`);
     return {
       name: o.name,
       role: "orchestrator",
@@ -203,37 +209,14 @@ function regionLayout(spec: FleetSpec, r: RegionSpec, zone: string, rdm: Redeeme
       boot: {
         secrets: [orchSecretNeed, rpcNeed, keystoreNeed(o.name), passwordNeed(o.name)],
         keystoreAddress: o.address,
-        containers: [rpcProxyUnit(spec), livepeerUnit(spec, argv, false)],
+        containers: [rpcProxyUnit(spec), lp],
         readiness: { port: PORTS.readiness, cliPort: PORTS.cliOrchestrator },
+        ...(oAiModels ? { files: [{ path: O_AI_MODELS_FILE.host, content: oAiModels }] } : {}),
       },
     };
   });
 
-  const workerGroups: WorkerGroupLayout[] = r.workers.flatMap((w) =>
-    orchestrators.map((o) => {
-      const perInstance = sessionsPerInstance(w.gpu.count, w.sessionsPerGpu);
-      const argv = transcoderArgv(spec, { orchAddr: `${o.privateIp!}:${PORTS.service}`, maxSessions: perInstance });
-      const g: WorkerGroupLayout = {
-        name: `${w.name}-${o.name}`,
-        pool: w.name,
-        orchestrator: o.name,
-        kind: w.kind,
-        resourceName: names.workerGroup(spec.name, r.name, w.name, o.name),
-        instanceType: w.instanceType,
-        imageId: r.machineImages.gpu!,
-        rootVolumeGb: w.rootVolumeGb,
-        minSize: w.minSize,
-        maxSize: w.maxSize,
-        desiredSize: w.desiredSize ?? w.minSize,
-        ...(w.spot ? { spot: { ...w.spot } } : {}),
-        capacity: { gpuModel: w.gpu.model, gpusPerInstance: w.gpu.count, sessionsPerInstance: perInstance, maxSessions: perInstance * w.maxSize },
-        ...(r.cloud === "gcp" ? { acceleratorType: gcpAcceleratorType(w.gpu) } : {}),
-        argv,
-        boot: { secrets: [orchSecretNeed], containers: [livepeerUnit(spec, argv, true)] },
-      };
-      return g;
-    }),
-  );
+  const workerGroupList: WorkerGroupLayout[] = workerGroups({ spec, region: r, orchestrators, pricing, orchSecretNeed, secretsMount, dataMount });
 
   let redeemer: PinnedNodeLayout | undefined;
   if (spec.redeemer && spec.redeemer.region === r.name) {
@@ -300,12 +283,17 @@ function regionLayout(spec: FleetSpec, r: RegionSpec, zone: string, rdm: Redeeme
   // Who reads which secret: each wallet node its own pair; the shared ones by role.
   const chainNodes = [...orchestrators, ...(redeemer ? [redeemer] : []), ...(reward ? [reward] : [])];
   const secrets: SecretEntry[] = [
-    { id: secretIds.orchSecret, source: { kind: "orch-secret" }, readers: [...orchestrators.map((o) => o.name), ...workerGroups.map((g) => g.name)] },
+    { id: secretIds.orchSecret, source: { kind: "orch-secret" }, readers: [...orchestrators.map((o) => o.name), ...workerGroupList.map((g) => g.name)] },
     { id: secretIds.rpcProxyConfig, source: { kind: "rpc-proxy-config" }, readers: chainNodes.map((n) => n.name), revision: RPC_PROXY_CONFIG_REVISION },
     ...chainNodes.flatMap((n): SecretEntry[] => [
       { id: secretIds.keystore(n.name), source: { kind: "keystore", node: n.name }, readers: [n.name] },
       { id: secretIds.password(n.name), source: { kind: "password", node: n.name }, readers: [n.name] },
     ]),
+    ...r.workers.flatMap((w): SecretEntry[] =>
+      w.kind === "ai" && w.modelCache.source === "download"
+        ? [{ id: modelTokenSecretId(w.name), source: { kind: "model-token", region: r.name, pool: w.name }, readers: workerGroupList.filter((g) => g.pool === w.name).map((g) => g.name) }]
+        : [],
+    ),
   ];
 
   return {
@@ -321,7 +309,7 @@ function regionLayout(spec: FleetSpec, r: RegionSpec, zone: string, rdm: Redeeme
     orchestrators,
     redeemer,
     reward,
-    workerGroups,
+    workerGroups: workerGroupList,
     loadBalancer: {
       name: names.loadBalancerPhysical(spec.name, r.name),
       targetGroupName: names.targetGroupPhysical(spec.name, r.name),

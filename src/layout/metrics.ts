@@ -178,3 +178,29 @@ export function otelCollectorConfig(opts: { project: string; scrape: ReturnType<
     },
   };
 }
+
+/** What a worker group scales on: the O's series combined into utilisation (percent). */
+export interface UtilisationMath {
+  /** Metric-math ids and the catalog metrics they read (CloudWatch, statistic Sum over 60 s). */
+  inputs: { id: string; metric: FleetMetric }[];
+  /** CloudWatch metric math giving utilisation in percent (0 when the O reports no capacity). */
+  expression: string;
+  /** GCP: the per-O load an autoscaler divides by the per-instance assignment (summed over the series the filter selects). */
+  gcp: { name: string; kind: MetricKind };
+}
+
+export function utilisationMath(signal: "transcoder-sessions" | "ai-containers"): UtilisationMath {
+  if (signal === "transcoder-sessions") {
+    return {
+      inputs: [{ id: "load", metric: METRICS.transcodersLoad }, { id: "cap", metric: METRICS.transcodersCapacity }],
+      expression: "IF(cap > 0, 100 * load / cap, 0)",
+      gcp: { name: METRICS.transcodersLoad.name, kind: "gauge" },
+    };
+  }
+  return {
+    inputs: [{ id: "inuse", metric: METRICS.aiInUse }, { id: "idle", metric: METRICS.aiIdle }],
+    expression: "IF(inuse + idle > 0, 100 * inuse / (inuse + idle), 0)",
+    // The autoscaler sums every series its filter selects (one per pipeline and model of this O).
+    gcp: { name: METRICS.aiInUse.name, kind: "gauge" },
+  };
+}

@@ -10,6 +10,10 @@ export const PATHS = {
   secretsDir: "/run/livepeer-fleet/secrets",
   /** The keystore directory inside secretsDir: holds exactly one keyfile. */
   keystoreSubdir: "keystore",
+  /** AI workers: model weights the runner containers mount (host path: the worker drives the host's Docker). */
+  modelsDir: "/var/lib/livepeer-fleet/models",
+  /** Plain config files boot installs (aiModels JSON, agent configs). */
+  configDir: "/etc/livepeer-fleet",
   /** Persistent data (go-livepeer -dataDir) on the host; a dedicated volume on redeemer/reward nodes. */
   dataDir: "/var/lib/livepeer",
   /** Readiness/drain state. */
@@ -25,6 +29,7 @@ export const PORTS = {
   /** CLI listeners, loopback only (they are a wallet API). */
   cliOrchestrator: 7935,
   cliTranscoder: 6935,
+  cliAiWorker: 4935,
   cliRedeemer: 7935,
   cliReward: 7935,
   /** Per-O readiness endpoint (HTTP GET /ready), for load balancer and group health checks. VPC only. */
@@ -60,7 +65,9 @@ export type SecretSource =
   | { kind: "orch-secret" }
   | { kind: "rpc-proxy-config" }
   | { kind: "keystore"; node: string }
-  | { kind: "password"; node: string };
+  | { kind: "password"; node: string }
+  /** An AI pool's model download token (modelCache.source `download`). */
+  | { kind: "model-token"; region: string; pool: string };
 
 /** A secret the region's store must hold, and which nodes read it (least privilege). */
 export interface SecretEntry {
@@ -115,7 +122,22 @@ export interface BootSpec {
   readiness?: { port: number; cliPort: number };
   /** A persistent data volume to mount at PATHS.dataDir before anything starts. */
   dataVolume?: boolean;
+  /** Plain (non-secret) files boot installs before any unit starts, mode 0644. */
+  files?: { path: string; content: string }[];
+  /** Images boot pulls besides the containers' own (AI runner images the worker starts itself). */
+  extraImages?: string[];
+  /**
+   * AWS mixed instance types: the worker's -maxSessions by instance type, resolved at boot from the
+   * instance's type into MAX_SESSIONS_VAR (the argv carries `${MAX_SESSIONS_VAR}`). Boot refuses a type
+   * not listed.
+   */
+  maxSessionsByInstanceType?: Record<string, number>;
+  /** AI workers: fill the model cache before go-livepeer starts. */
+  modelCache?: AiWorkerLayout["modelCache"] & { dir: string };
 }
+
+/** The variable a mixed-type worker's -maxSessions is read from (systemd EnvironmentFile). */
+export const MAX_SESSIONS_VAR = "LPF_MAX_SESSIONS";
 
 /** A node that must keep its identity across replacement: an auto-healing group of one. */
 export interface PinnedNodeLayout {
@@ -164,22 +186,70 @@ export interface IngressRule {
   description: string;
 }
 
+/** An instance type a worker group may launch, and what one instance of it offers. */
+export interface WorkerInstanceType {
+  instanceType: string;
+  gpuModel: string;
+  gpus: number;
+  /** Sessions (AI: runner containers) one instance offers. */
+  perInstance: number;
+}
+
+/**
+ * How a group scales on its O's load. The metric names and labels come from `metrics.ts`: the same
+ * module renders the agent configuration that publishes them.
+ */
+export interface GroupScaling {
+  targetUtilization: number;
+  scaleInCooldownSeconds: number;
+  warmupSeconds: number;
+  /** The O whose series the group follows (stable labels: fleet, region name, node name). */
+  series: { fleet: string; region: string; node: string };
+  /** Transcoders: sessions loaded / offered by the O's workers. AI: runner containers in use / idle. */
+  signal: "transcoder-sessions" | "ai-containers";
+}
+
+/** What an AI group runs: the worker's aiModels file, runner images and where model weights come from. */
+export interface AiWorkerLayout {
+  /** The worker's aiModels JSON (go-livepeer core/ai.go AIModelConfig[]), as installed at boot. */
+  aiModelsJson: string;
+  /** -aiRunnerImageOverrides JSON. */
+  runnerImageOverrides: string;
+  runnerImages: string[];
+  /** Host directory the runner containers mount (-aiModelsDir; a host path, the worker drives the host's Docker). */
+  modelsDir: string;
+  modelCache:
+    | { source: "image"; path: string }
+    | { source: "bucket"; uri: string; bucket: string; prefix: string; sizeGb: number }
+    | { source: "download"; sizeGb: number; tokenSecretId: string; modelIds: string[] };
+}
+
 /** One worker group: a pool bound to one orchestrator. */
 export interface WorkerGroupLayout {
   /** `<pool>-<orchestrator>` */
   name: string;
   pool: string;
   orchestrator: string;
-  kind: "transcoder";
+  kind: "transcoder" | "ai";
   resourceName: string;
+  /** The primary instance type (and on AWS, `instanceTypes` may list more, weighted by what they offer). */
   instanceType: string;
+  instanceTypes: WorkerInstanceType[];
   imageId: string;
   rootVolumeGb: number;
+  /**
+   * Group bounds in the group's capacity unit: instances, or (AWS, `sizeUnit: sessions`) sessions, each
+   * instance type then weighted by what one instance offers. GCP bounds are always instances.
+   */
+  capacityUnit: "instances" | "sessions";
   minSize: number;
   maxSize: number;
   desiredSize: number;
   spot?: { onDemandBase: number; onDemandPercentAboveBase: number };
   capacity: { gpuModel: string; gpusPerInstance: number; sessionsPerInstance: number; maxSessions: number };
+  /** Absent: fixed size. */
+  scaling?: GroupScaling;
+  ai?: AiWorkerLayout;
   /** GCP accelerator type (e.g. `nvidia-l4`). */
   acceleratorType?: string;
   argv: string[];

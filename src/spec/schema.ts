@@ -175,31 +175,110 @@ export const Spot = z
   })
   .strict();
 
-export const WorkerPool = z
+const GpuSpec = z
   .object({
-    name,
-    kind: z.enum(["transcoder"]),
-    instanceType: z.string(),
-    gpu: z
-      .object({
-        /** GPU model, for capacity figures and docs (e.g. `T4`). */
-        model: z.string(),
-        /** GPUs per instance. */
-        count: positiveInt.max(LIMITS.gpusPerInstance),
-        /** GCP accelerator type (e.g. `nvidia-l4`); default derived from the model. */
-        type: z.string().optional(),
-      })
-      .strict(),
-    /** Concurrent sessions one GPU sustains (from your own benchmark). Worker -maxSessions = count × this. */
-    sessionsPerGpu: positiveInt.max(LIMITS.sessionsPerGpu),
-    /** Instances per group (each O gets its own group of this size). */
-    minSize: groupSize,
-    maxSize: positiveInt.max(LIMITS.groupSize),
-    desiredSize: groupSize.optional(),
-    spot: Spot.optional(),
-    rootVolumeGb: volumeGb.default(100),
+    /** GPU model, for capacity figures and docs (e.g. `T4`). */
+    model: z.string(),
+    /** GPUs per instance. */
+    count: positiveInt.max(LIMITS.gpusPerInstance),
+    /** GCP accelerator type (e.g. `nvidia-l4`); default derived from the model. */
+    type: z.string().optional(),
+    /** Memory of one GPU in GiB; default from the model (T4 16, A10G 24, L4 24, …). AI pools need ≥ 16. */
+    memoryGb: positiveInt.max(1024).optional(),
   })
   .strict();
+
+/** Session-based scaling of each group of the pool (one group per O, scaled on that O's load). */
+export const Scaling = z
+  .object({
+    /** Utilisation to hold, percent: sessions (AI: runner containers) in use over offered. Default 70. */
+    targetUtilization: z.number().int().min(10).max(95).default(70),
+    /** Seconds after a scale-in before the next one (AWS: the policy's instance warmup; GCP: the autoscaler's scale-in control window). Default 600. */
+    scaleInCooldownSeconds: z.number().int().min(60).max(3600).default(600),
+    /** Seconds a new worker needs before its capacity counts (image pull, GPU init, attach). Default 300. */
+    warmupSeconds: z.number().int().min(30).max(3600).default(300),
+  })
+  .strict();
+
+/** Another instance type an AWS transcoder pool may launch (mixed instances, weighted by sessions). */
+export const ExtraInstanceType = z
+  .object({
+    instanceType: z.string(),
+    gpu: GpuSpec,
+    sessionsPerGpu: positiveInt.max(LIMITS.sessionsPerGpu),
+  })
+  .strict();
+
+const poolCommon = {
+  name,
+  instanceType: z.string(),
+  gpu: GpuSpec,
+  /** Group bounds (each O gets its own group with these bounds). */
+  minSize: groupSize,
+  maxSize: positiveInt.max(LIMITS.groupSize),
+  desiredSize: groupSize.optional(),
+  /**
+   * Whether minSize/maxSize/desiredSize count instances or sessions (AI: runner containers). Default
+   * `instances`; must be stated when a pool mixes instance types.
+   */
+  sizeUnit: z.enum(["instances", "sessions"]).optional(),
+  /** Scaling on the O's load (defaults apply); `false` keeps the group at its desired size. */
+  scaling: z.union([Scaling, z.literal(false)]).optional(),
+  spot: Spot.optional(),
+  rootVolumeGb: volumeGb.default(100),
+};
+
+export const TranscoderPool = z
+  .object({
+    kind: z.literal("transcoder"),
+    ...poolCommon,
+    /** Concurrent sessions one GPU sustains (from your own livepeer_bench run). Worker -maxSessions = count × this. */
+    sessionsPerGpu: positiveInt.max(LIMITS.sessionsPerGpu),
+    /** AWS only: more instance types the group may launch; -maxSessions is then computed at boot from the type. */
+    extraInstanceTypes: z.array(ExtraInstanceType).max(19).optional(),
+  })
+  .strict();
+
+/** One model an AI pool serves: an entry of the aiModels JSON (go-livepeer core/ai.go AIModelConfig). */
+export const AiModel = z
+  .object({
+    pipeline: z.string(),
+    /** Hugging Face model id, e.g. `ByteDance/SDXL-Lightning`. */
+    modelId: z.string(),
+    /** Preload on a GPU (at most one warm model per GPU). */
+    warm: z.boolean().default(false),
+    /** Runner containers for this model on one worker. Default 1. */
+    capacity: positiveInt.max(LIMITS.gpusPerInstance).default(1),
+    /** Price per unit (wei, or a currency such as `0.005USD`); falls back to the fleet's pricePerUnit. */
+    pricePerUnit: priceString.optional(),
+    pixelsPerUnit: priceString.optional(),
+    /** Extra runner flags, e.g. `{ SFAST: true }`. */
+    optimizationFlags: z.record(z.string(), z.union([z.boolean(), z.string(), z.number()])).optional(),
+  })
+  .strict();
+
+/** Where an AI worker's model weights come from; never an unstated download. */
+export const ModelCache = z.discriminatedUnion("source", [
+  /** Weights already on the machine image at `path`. */
+  z.object({ source: z.literal("image"), path: z.string() }).strict(),
+  /** Copied at boot from a bucket (`s3://…` on AWS, `gs://…` on GCP) the workers may read. */
+  z.object({ source: z.literal("bucket"), uri: z.string(), sizeGb: positiveInt.max(LIMITS.volumeGb).default(200) }).strict(),
+  /** Downloaded at boot from Hugging Face with a read token kept as a secret. */
+  z.object({ source: z.literal("download"), token: SecretInput, sizeGb: positiveInt.max(LIMITS.volumeGb).default(200) }).strict(),
+]);
+
+export const AiPool = z
+  .object({
+    kind: z.literal("ai"),
+    ...poolCommon,
+    models: z.array(AiModel).min(1),
+    /** ai-runner image per pipeline, pinned by digest (`livepeer/ai-runner@sha256:…`). Every pipeline of `models` needs one. */
+    runnerImages: z.record(z.string(), z.string()),
+    modelCache: ModelCache,
+  })
+  .strict();
+
+export const WorkerPool = z.discriminatedUnion("kind", [TranscoderPool, AiPool]);
 export type WorkerPool = z.infer<typeof WorkerPool>;
 
 export const ManagedNetwork = z

@@ -12,6 +12,7 @@ import { REDACTED, SecretValue } from "./secret";
 import { checkFleetName, checkStem, join } from "../naming";
 import { cidrContains, parseCidr, parseIpv4, managedSubnets, zoneIndex, defaultNodeIp } from "./net";
 import { latencyRegion } from "../dns/latency";
+import { checkPool } from "./pools";
 import { checkRegionName, checkMachineImage, checkMachineType, checkGcpProject, checkGcpGpu, isZoneOf, zoneExample, GCP_RESERVED, AWS_RESERVED } from "./clouds";
 
 export type FleetSpec = ParsedFleetSpec;
@@ -99,7 +100,6 @@ const CURRENCY_PRICE = /^\d+(\.\d+)?USD$/;
 /** Secrets Manager and Secret Manager hold at most 64 KiB per secret value. */
 export const MAX_SECRET_BYTES = 64 * 1024;
 /** GPU model as shown in plans and capacity figures. */
-const GPU_MODEL = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,31}$/;
 
 /** Parses and validates a raw spec. Throws FleetConfigError listing every problem. */
 export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
@@ -360,14 +360,18 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
         add(`${wp}.desiredSize`, w.desiredSize, `must be between minSize (${w.minSize}) and maxSize (${w.maxSize})`);
       }
       if (w.spot && w.spot.onDemandBase > w.maxSize) add(`${wp}.spot.onDemandBase`, w.spot.onDemandBase, `must be ≤ maxSize (${w.maxSize})`);
-      const wtMsg = checkMachineType(cloud, w.instanceType);
-      if (wtMsg) add(`${wp}.instanceType`, w.instanceType, wtMsg);
-      else if (cloud === "gcp") checkGcpGpu(w.instanceType, w.gpu, wp, add);
       if (cloud === "gcp" && w.spot && w.spot.onDemandPercentAboveBase !== 0) {
         add(`${wp}.spot.onDemandPercentAboveBase`, w.spot.onDemandPercentAboveBase, "must be 0 on GCP: a managed instance group is all spot or all on demand, so the pool becomes an on-demand group of `onDemandBase` instances plus a spot group for the rest");
       }
-      if (!GPU_MODEL.test(w.gpu.model)) add(`${wp}.gpu.model`, w.gpu.model, "must be a GPU model name like `T4` or `L4` (letters, digits, space, `.`, `_`, `-`; at most 32, starting with a letter or digit)");
-      if (cloud === "aws" && w.gpu.type !== undefined) add(`${wp}.gpu.type`, w.gpu.type, "is a GCP accelerator type; on AWS the instance type fixes the GPU (remove it)");
+      checkPool(cloud, w, wp, add);
+      if (w.kind === "ai") {
+        w.models.forEach((m, mi) => {
+          if (m.pricePerUnit === undefined && !effectivePricing(spec, r).pricePerUnit) {
+            add(`${wp}.models[${mi}].pricePerUnit`, undefined, "is required: neither this model nor the region's pricing sets pricePerUnit (go-livepeer panics without a price)");
+          }
+        });
+        if (w.modelCache.source === "download") checkSecretText(w.modelCache.token, `${wp}.modelCache.token`, add);
+      }
     });
   });
 

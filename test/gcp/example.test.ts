@@ -107,7 +107,7 @@ test("the components and their exact children", () => {
   // the redeemer: internal + a static external address held from the start (a second region then only adds rules)
   expect(children("livepeer-fleet:gcp:PinnedNode::gref-euw4-redeemer")).toEqual({ [T.address]: 2, [T.firewall]: 1, "gcp:compute/disk:Disk": 1, [T.template]: 1, [T.igm]: 1, [T.pic]: 1 });
   expect(children("livepeer-fleet:gcp:PinnedNode::gref-euw4-reward")).toEqual({ [T.address]: 1, "gcp:compute/disk:Disk": 1, [T.template]: 1, [T.igm]: 1, [T.pic]: 1 });
-  for (const o of ["o1", "o2"]) expect(children(`livepeer-fleet:gcp:WorkerGroup::gref-euw4-l4-${o}`)).toEqual({ [T.template]: 2, [T.rigm]: 2 });
+  for (const o of ["o1", "o2"]) expect(children(`livepeer-fleet:gcp:WorkerGroup::gref-euw4-l4-${o}`)).toEqual({ [T.template]: 2, [T.rigm]: 2, "gcp:compute/regionAutoscaler:RegionAutoscaler": 1 });
   expect(children("livepeer-fleet:gcp:LoadBalancer::gref-euw4")).toEqual({
     "gcp:compute/regionHealthCheck:RegionHealthCheck": 1, "gcp:compute/regionBackendService:RegionBackendService": 1, [T.address]: 1, "gcp:compute/forwardingRule:ForwardingRule": 1,
   });
@@ -325,11 +325,29 @@ test("worker groups: one (on-demand) + one (spot) regional group per O, GPUs, TE
         region: "europe-west4",
         distributionPolicyZones: ["europe-west4-a", "europe-west4-b", "europe-west4-c"],
         distributionPolicyTargetShape: "BALANCED",
-        targetSize: 1,
         updatePolicy: { type: "PROACTIVE", minimalAction: "REPLACE", maxSurgeFixed: 3, maxUnavailableFixed: 0, replacementMethod: "SUBSTITUTE" },
       });
       expect(g.inputs.autoHealingPolicies).toBeUndefined();
       expect((g.inputs.versions as any[])[0].instanceTemplate).toMatch(new RegExp(`/instanceTemplates/${n}$`));
+      // The on-demand base stays fixed at 1; the spot group is sized by its autoscaler on the O's load.
+      expect(g.inputs.targetSize).toBe(spot ? undefined : 1);
+      const autoscalers = ofType("gcp:compute/regionAutoscaler:RegionAutoscaler").filter((a) => a.name === n);
+      expect(autoscalers).toHaveLength(spot ? 1 : 0);
+      if (spot) {
+        expect(autoscalers[0].inputs).toMatchObject({
+          region: "europe-west4",
+          target: expect.stringMatching(new RegExp(`/instanceGroupManagers/`)),
+          autoscalingPolicy: {
+            minReplicas: 0, maxReplicas: 3, cooldownPeriod: 300, mode: "ON",
+            metrics: [{
+              name: "prometheus.googleapis.com/livepeer_transcoders_load/gauge",
+              filter: `metric.type = "prometheus.googleapis.com/livepeer_transcoders_load/gauge" AND resource.type = "prometheus_target" AND metric.labels.fleet = "gref" AND metric.labels.fleet_region = "euw4" AND metric.labels.node = "${o.name}"`,
+              singleInstanceAssignment: 14,
+            }],
+            scaleInControl: { maxScaledInReplicas: { fixed: 1 }, timeWindowSec: 600 },
+          },
+        });
+      }
     }
   }
 });

@@ -115,11 +115,11 @@ describe("instances", () => {
   ])("scheduling: %s", (_what, got, want) => expect(got).toEqual(want));
 
   test.each<[string, { desiredSize: number; spot?: { onDemandBase: number; onDemandPercentAboveBase: number } }, { suffix: string; spot: boolean; targetSize: number }[]]>([
-    ["no spot: one on-demand group", { desiredSize: 3 }, [{ suffix: "", spot: false, targetSize: 3 }]],
-    ["base 1 of 2", { desiredSize: 2, spot: { onDemandBase: 1, onDemandPercentAboveBase: 0 } }, [{ suffix: "", spot: false, targetSize: 1 }, { suffix: "-spot", spot: true, targetSize: 1 }]],
-    ["base 0: all spot, no on-demand group", { desiredSize: 4, spot: { onDemandBase: 0, onDemandPercentAboveBase: 0 } }, [{ suffix: "-spot", spot: true, targetSize: 4 }]],
-    ["base above desired: all on demand, spot group empty", { desiredSize: 1, spot: { onDemandBase: 3, onDemandPercentAboveBase: 0 } }, [{ suffix: "", spot: false, targetSize: 1 }, { suffix: "-spot", spot: true, targetSize: 0 }]],
-    ["desired 0", { desiredSize: 0, spot: { onDemandBase: 1, onDemandPercentAboveBase: 0 } }, [{ suffix: "", spot: false, targetSize: 0 }, { suffix: "-spot", spot: true, targetSize: 0 }]],
+    ["no spot: one on-demand group", { desiredSize: 3 }, [{ suffix: "", spot: false, targetSize: 3, scaled: true }]],
+    ["base 1 of 2", { desiredSize: 2, spot: { onDemandBase: 1, onDemandPercentAboveBase: 0 } }, [{ suffix: "", spot: false, targetSize: 1, scaled: false }, { suffix: "-spot", spot: true, targetSize: 1, scaled: true }]],
+    ["base 0: all spot, no on-demand group", { desiredSize: 4, spot: { onDemandBase: 0, onDemandPercentAboveBase: 0 } }, [{ suffix: "-spot", spot: true, targetSize: 4, scaled: true }]],
+    ["base above desired: all on demand, spot group empty", { desiredSize: 1, spot: { onDemandBase: 3, onDemandPercentAboveBase: 0 } }, [{ suffix: "", spot: false, targetSize: 1, scaled: false }, { suffix: "-spot", spot: true, targetSize: 0, scaled: true }]],
+    ["desired 0", { desiredSize: 0, spot: { onDemandBase: 1, onDemandPercentAboveBase: 0 } }, [{ suffix: "", spot: false, targetSize: 0, scaled: false }, { suffix: "-spot", spot: true, targetSize: 0, scaled: true }]],
   ])("worker groups: %s", (_what, g, want) => expect(workerMigs(g)).toEqual(want));
 
   test.each([1, 2, 3, 4])("worker rollout across %d zone(s): surge one per zone, nothing unavailable, BALANCED-compatible", (zones) => {

@@ -60,7 +60,7 @@ describe("upper bounds on counts and sizes", () => {
   ])("an unbounded count above 2^53 is refused: %s", (_n, m, p) => void expectIssues(mutated(m), [[p, /integer below 2\^53/]]));
 
   test("the bounds themselves are accepted", () => {
-    const w = load(mutated(pool({ gpu: { model: "T4", count: 16 }, sessionsPerGpu: 1000, minSize: 1000, maxSize: 1000, desiredSize: 1000, rootVolumeGb: 16384 }))).spec.regions[0].workers[0];
+    const w = load(mutated(pool({ gpu: { model: "T4", count: 16 }, sessionsPerGpu: 1000, minSize: 1000, maxSize: 1000, desiredSize: 1000, rootVolumeGb: 16384 }))).spec.regions[0].workers[0] as any;
     expect([w.gpu.count, w.sessionsPerGpu, w.minSize, w.maxSize, w.desiredSize, w.rootVolumeGb]).toEqual([16, 1000, 1000, 1000, 1000, 16384]);
     expect(load(mutated((r) => (r.redeemer.dataVolumeGb = 16384))).spec.redeemer!.dataVolumeGb).toBe(16384);
   });

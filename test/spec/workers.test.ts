@@ -26,7 +26,7 @@ describe("worker pool sizes: min ≤ desired ≤ max", () => {
     ["on-demand base above max", pool({ spot: { onDemandBase: 5 } }), [[`${W}.spot.onDemandBase`, /must be ≤ maxSize \(4\)/]]],
     ["on-demand percentage above 100", pool({ spot: { onDemandPercentAboveBase: 101 } }), [[`${W}.spot.onDemandPercentAboveBase`, /must be (≤|<)/]]],
     ["a bad instance type", pool({ instanceType: "g4dn" }), [[`${W}.instanceType`, /must be an EC2 instance type/]]],
-    ["an unknown pool kind", pool({ kind: "ai" }), [[`${W}.kind`, /must be one of: "transcoder"/]]],
+    ["an unknown pool kind", pool({ kind: "gpu" }), [[`${W}.kind`, /must be one of: "transcoder", "ai"/]]],
   ])("refused: %s", (_n, m, expected) => void expectIssues(mutated(m), expected));
 
   test("the path names the pool of the second region", () => {
@@ -59,7 +59,7 @@ describe("GPU and session counts are positive integers", () => {
   });
 
   test("4 GPUs × 7 sessions is accepted", () => {
-    const w = load(mutated(pool({ gpu: { model: "L4", count: 4 }, sessionsPerGpu: 7 }))).spec.regions[0].workers[0];
+    const w = load(mutated(pool({ gpu: { model: "L4", count: 4 }, sessionsPerGpu: 7 }))).spec.regions[0].workers[0] as any;
     expect([w.gpu.count, w.sessionsPerGpu]).toEqual([4, 7]);
   });
 });

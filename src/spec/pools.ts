@@ -1,0 +1,104 @@
+/**
+ * Cross-field rules of worker pools (transcoder and AI) that zod cannot express: sizes, mixed instance
+ * types, AI models, runner images and the model cache. Pure.
+ */
+import type { WorkerPool } from "./schema";
+import { checkMachineType, checkGcpGpu } from "./clouds";
+
+type Add = (path: string, value: unknown, message: string) => void;
+
+/** Memory of one GPU by model, GiB (for the AI ≥ 16 GiB rule when the spec does not say). */
+export const GPU_MEMORY_GB: Record<string, number> = {
+  T4: 16, A10G: 24, A10: 24, L4: 24, L40S: 48, L40: 48, A100: 40, "A100-80GB": 80, H100: 80, H200: 141, V100: 16, K80: 12, M60: 8, P4: 8, P100: 16,
+  "RTX 3090": 24, "RTX 4090": 24, "RTX A6000": 48,
+};
+/** Most AI pipelines need at least this much GPU memory (livepeer.md §7). */
+export const AI_MIN_GPU_MEMORY_GB = 16;
+
+const GPU_MODEL = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,31}$/;
+/** An image pinned by digest: `repo[:tag]@sha256:<64 hex>`. */
+const DIGEST = /^[^@\s]+@sha256:[0-9a-f]{64}$/;
+/** go-livepeer AI pipelines (core/capabilities.go); live-video-to-video is the one "live" pipeline. */
+export const AI_PIPELINES = [
+  "text-to-image", "image-to-image", "image-to-video", "upscale", "audio-to-text", "segment-anything-2", "llm", "image-to-text", "text-to-speech", "live-video-to-video",
+] as const;
+const HF_MODEL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,95}(\/[A-Za-z0-9][A-Za-z0-9._-]{0,95})?$/;
+
+export function gpuMemoryGb(gpu: { model: string; memoryGb?: number }): number | undefined {
+  return gpu.memoryGb ?? GPU_MEMORY_GB[gpu.model.toUpperCase()] ?? GPU_MEMORY_GB[gpu.model];
+}
+
+/** Checks one pool of a region on `cloud`; `wp` is its path, e.g. `regions[0].workers[1]`. */
+export function checkPool(cloud: "aws" | "gcp", w: WorkerPool, wp: string, add: Add): void {
+  if (!GPU_MODEL.test(w.gpu.model)) add(`${wp}.gpu.model`, w.gpu.model, "must be a GPU model name like `T4` or `L4` (letters, digits, space, `.`, `_`, `-`; at most 32, starting with a letter or digit)");
+  if (cloud === "aws" && w.gpu.type !== undefined) add(`${wp}.gpu.type`, w.gpu.type, "is a GCP accelerator type; on AWS the instance type fixes the GPU (remove it)");
+  const wtMsg = checkMachineType(cloud, w.instanceType);
+  if (wtMsg) add(`${wp}.instanceType`, w.instanceType, wtMsg);
+  else if (cloud === "gcp") checkGcpGpu(w.instanceType, w.gpu, wp, add);
+
+  if (w.kind === "transcoder" && w.extraInstanceTypes) {
+    if (cloud === "gcp") {
+      add(`${wp}.extraInstanceTypes`, "(set)", "is AWS only: a GCP managed instance group runs one machine type (declare another pool for another GPU)");
+    } else {
+      if (w.sizeUnit === undefined) add(`${wp}.sizeUnit`, undefined, "must be stated (`instances` or `sessions`) when a pool mixes instance types: say whether minSize and maxSize count instances or sessions");
+      const seen = new Set([w.instanceType]);
+      w.extraInstanceTypes.forEach((x, i) => {
+        const xp = `${wp}.extraInstanceTypes[${i}]`;
+        if (seen.has(x.instanceType)) add(`${xp}.instanceType`, x.instanceType, "is listed twice in this pool (instanceType and extraInstanceTypes must all differ)");
+        seen.add(x.instanceType);
+        const m = checkMachineType("aws", x.instanceType);
+        if (m) add(`${xp}.instanceType`, x.instanceType, m);
+        if (!GPU_MODEL.test(x.gpu.model)) add(`${xp}.gpu.model`, x.gpu.model, "must be a GPU model name like `T4` or `A10G`");
+        if (x.gpu.type !== undefined) add(`${xp}.gpu.type`, x.gpu.type, "is a GCP accelerator type; on AWS the instance type fixes the GPU (remove it)");
+      });
+    }
+  }
+  if (w.scaling !== false && w.scaling !== undefined && w.minSize === w.maxSize) {
+    add(`${wp}.scaling`, "(set)", `has nothing to scale: minSize equals maxSize (${w.minSize}); widen the bounds or set scaling: false`);
+  }
+  if (w.kind === "ai") checkAiPool(cloud, w, wp, add);
+}
+
+function checkAiPool(cloud: "aws" | "gcp", w: Extract<WorkerPool, { kind: "ai" }>, wp: string, add: Add): void {
+  const mem = gpuMemoryGb(w.gpu);
+  if (mem === undefined) add(`${wp}.gpu.memoryGb`, undefined, `is required for GPU model ${w.gpu.model} (unknown to livepeer-fleet): AI pools need ≥ ${AI_MIN_GPU_MEMORY_GB} GiB per GPU`);
+  else if (mem < AI_MIN_GPU_MEMORY_GB) add(w.gpu.memoryGb !== undefined ? `${wp}.gpu.memoryGb` : `${wp}.gpu.model`, w.gpu.memoryGb ?? w.gpu.model, `gives ${mem} GiB per GPU; AI pipelines need ≥ ${AI_MIN_GPU_MEMORY_GB} GiB (choose a larger GPU)`);
+
+  const seen = new Map<string, number>();
+  const warmness = new Map<string, boolean>();
+  let warmContainers = 0;
+  w.models.forEach((m, i) => {
+    const mp = `${wp}.models[${i}]`;
+    if (!(AI_PIPELINES as readonly string[]).includes(m.pipeline)) add(`${mp}.pipeline`, m.pipeline, `must be a go-livepeer AI pipeline: ${AI_PIPELINES.join(", ")}`);
+    if (!HF_MODEL.test(m.modelId)) add(`${mp}.modelId`, m.modelId, "must be a Hugging Face model id like `ByteDance/SDXL-Lightning`");
+    const key = `${m.pipeline} ${m.modelId}`;
+    if (seen.has(key)) add(`${mp}.modelId`, m.modelId, `is listed twice for pipeline ${m.pipeline} (also models[${seen.get(key)}])`);
+    else seen.set(key, i);
+    const before = warmness.get(m.modelId);
+    if (before !== undefined && before !== m.warm) add(`${mp}.warm`, m.warm, `conflicts with another entry of ${m.modelId}: go-livepeer cannot hold one model both warm and cold on a worker`);
+    warmness.set(m.modelId, m.warm);
+    if (m.warm) warmContainers += m.capacity;
+    if (!w.runnerImages[m.pipeline]) add(`${wp}.runnerImages.${m.pipeline}`, undefined, `is required: models[${i}] uses pipeline ${m.pipeline}; give its ai-runner image pinned by digest (livepeer/ai-runner@sha256:…)`);
+  });
+  if (warmContainers > w.gpu.count) {
+    add(`${wp}.models`, `${warmContainers} warm`, `holds ${warmContainers} warm runner container(s) on ${w.gpu.count} GPU(s); at most one warm model per GPU`);
+  }
+  const used = new Set(w.models.map((m) => m.pipeline));
+  for (const [pipeline, image] of Object.entries(w.runnerImages)) {
+    const rp = `${wp}.runnerImages.${pipeline}`;
+    if (!used.has(pipeline)) add(rp, image, `names a pipeline no model of this pool uses (used: ${[...used].join(", ")})`);
+    else if (!DIGEST.test(image)) add(rp, image, "must be pinned by digest: `livepeer/ai-runner@sha256:<64 hex>` (a tag can move under a running fleet)");
+  }
+  const c = w.modelCache;
+  if (c.source === "image" && !/^\/[A-Za-z0-9._/-]+$/.test(c.path)) add(`${wp}.modelCache.path`, c.path, "must be an absolute path on the machine image (letters, digits, `._-/`)");
+  if (c.source === "bucket") {
+    const scheme = cloud === "aws" ? "s3://" : "gs://";
+    const ok = new RegExp(`^${scheme.replace(/\//g, "\\/")}[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9._/-]*)?$`).test(c.uri);
+    if (!ok) add(`${wp}.modelCache.uri`, c.uri, `must be a ${cloud === "aws" ? "S3" : "Cloud Storage"} location in this region's cloud: ${scheme}<bucket>[/prefix]`);
+  }
+}
+
+/** The bucket name of a model cache URI (`s3://b/p` → `b`). */
+export const bucketOf = (uri: string) => uri.replace(/^[a-z0-9]+:\/\//, "").split("/")[0];
+/** The prefix (without leading or trailing slash) of a model cache URI, "" for the whole bucket. */
+export const prefixOf = (uri: string) => uri.replace(/^[a-z0-9]+:\/\/[^/]+\/?/, "").replace(/\/$/, "");
