@@ -88,7 +88,13 @@ function regionSection(r: RegionLayout, fp: FleetPlan, md: boolean): string[] {
   for (const n of [...r.orchestrators, ...(r.redeemer ? [r.redeemer] : []), ...(r.reward ? [r.reward] : [])]) out.push(...nodeLines(n, md));
   for (const g of r.workerGroups) {
     const cap = g.capacity;
-    const line = `worker group ${t(g.name)} → ${t(g.orchestrator)}: ${t(g.instanceType)} × ${g.minSize}–${g.maxSize} (desired ${g.desiredSize})${g.spot ? `, spot above ${g.spot.onDemandBase} on-demand` : ""}; ${cap.gpusPerInstance} × ${t(cap.gpuModel)} and ${cap.sessionsPerInstance} sessions per instance, up to ${cap.maxSessions} sessions`;
+    const unit = g.kind === "ai" ? "runner containers" : "sessions";
+    const types = g.instanceTypes.map((x) => `${t(x.instanceType)} (${x.gpus} × ${t(x.gpuModel)}, ${x.perInstance} ${unit})`).join(" | ");
+    const size = `${g.minSize}–${g.maxSize} ${g.capacityUnit === "sessions" ? "sessions" : "instances"} (desired ${g.desiredSize})`;
+    const scaling = g.scaling
+      ? `scales on ${g.scaling.signal === "ai-containers" ? "AI runner containers" : "sessions"} in use at ${t(g.orchestrator)}, target ${g.scaling.targetUtilization}%`
+      : "fixed size";
+    const line = `${g.kind === "ai" ? "AI" : "transcoder"} group ${t(g.name)} → ${t(g.orchestrator)}: ${types} × ${size}${g.spot ? `, spot above ${g.spot.onDemandBase} on-demand` : ""}; ${scaling}; up to ${cap.maxSessions} ${unit}`;
     out.push(md ? `- ${line}` : `  ${line}`);
     out.push(md ? `  \`\`\`\n  ${commandLine(g.argv)}\n  \`\`\`` : `    ${commandLine(g.argv)}`);
   }

@@ -53,9 +53,6 @@ export function checkPool(cloud: "aws" | "gcp", w: WorkerPool, wp: string, add: 
       });
     }
   }
-  if (w.scaling !== false && w.scaling !== undefined && w.minSize === w.maxSize) {
-    add(`${wp}.scaling`, "(set)", `has nothing to scale: minSize equals maxSize (${w.minSize}); widen the bounds or set scaling: false`);
-  }
   if (w.kind === "ai") checkAiPool(cloud, w, wp, add);
 }
 

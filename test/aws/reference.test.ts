@@ -124,9 +124,9 @@ test("the service URI is a latency-routed alias record set, identified by region
   expect((svc[0].inputs.aliases as any[])[0].name).toMatch(/elb/);
 });
 
-test("one launch template and autoscaling group per orchestrator for the pool, bound to that O", () => {
+test("one launch template and autoscaling group per orchestrator for each pool, bound to that O", () => {
   const groups = ofType("livepeer-fleet:aws:WorkerGroup").map((g) => g.name).sort();
-  expect(groups).toEqual(["ref-use1-t4-o1", "ref-use1-t4-o2"]);
+  expect(groups).toEqual(["ref-use1-sdxl-o1", "ref-use1-sdxl-o2", "ref-use1-t4-o1", "ref-use1-t4-o2"]);
   for (const o of fp.layout.regions[0].orchestrators) {
     const name = `ref-use1-t4-${o.name}`;
     const lt = byKey(`aws:ec2/launchTemplate:LaunchTemplate::${name}`)!;
@@ -137,6 +137,9 @@ test("one launch template and autoscaling group per orchestrator for the pool, b
     const asg = byKey(`aws:autoscaling/group:Group::${name}`)!;
     expect(asg.inputs).toMatchObject({ minSize: 1, maxSize: 4, desiredCapacity: 1 });
     expect(asg.inputs.vpcZoneIdentifiers).toHaveLength(2);
+    const ai = byKey(`aws:autoscaling/group:Group::ref-use1-sdxl-${o.name}`)!;
+    expect(ai.inputs).toMatchObject({ minSize: 1, maxSize: 3, desiredCapacity: 1 });
+    expect(decode(byKey(`aws:ec2/launchTemplate:LaunchTemplate::ref-use1-sdxl-${o.name}`)!.inputs.userData as string)).toContain(`-aiWorker -orchAddr ${o.privateIp}:8935`);
     expect((asg.inputs.instanceRefresh as any).strategy).toBe("Rolling");
     expect((asg.inputs.launchTemplate as any).version).toBe("1");
   }
@@ -144,7 +147,7 @@ test("one launch template and autoscaling group per orchestrator for the pool, b
 
 test("every launch template requires IMDSv2 and encrypts its volumes; no SSH key", () => {
   const lts = ofType("aws:ec2/launchTemplate:LaunchTemplate");
-  expect(lts).toHaveLength(6);
+  expect(lts).toHaveLength(8);
   for (const lt of lts) {
     expect(lt.inputs.metadataOptions).toMatchObject({ httpTokens: "required" });
     expect(lt.inputs.keyName).toBeUndefined();
@@ -223,11 +226,19 @@ test("IAM: each node role reads only its own secrets; workers read only the orch
   const doc = (name: string) => JSON.parse(byKey(`aws:iam/rolePolicy:RolePolicy::${name}`)!.inputs.policy as string);
   const secretsRead = (name: string) =>
     (doc(name).Statement.find((s: any) => s.Sid === "ReadOwnSecrets")?.Resource ?? []).map((arn: string) => arn.replace(/^.*:secret:/, "").replace(/-[A-Za-z0-9]{6}$/, "")).sort();
-  expect(policies).toHaveLength(6);
+  expect(policies).toHaveLength(8);
   expect(secretsRead("ref-use1-o1")).toEqual(["ref-use1-o1-keystore", "ref-use1-o1-password", "ref-use1-orch-secret", "ref-use1-rpc-proxy-config"]);
   expect(secretsRead("ref-use1-redeemer")).toEqual(["ref-use1-redeemer-keystore", "ref-use1-redeemer-password", "ref-use1-rpc-proxy-config"]);
   expect(secretsRead("ref-use1-reward")).toEqual(["ref-use1-reward-keystore", "ref-use1-reward-password", "ref-use1-rpc-proxy-config"]);
   expect(secretsRead("ref-use1-t4-o1")).toEqual(["ref-use1-orch-secret"]);
+  expect(secretsRead("ref-use1-sdxl-o1")).toEqual(["ref-use1-orch-secret"]);
+  // The AI workers read their model bucket (only that prefix), nothing else of S3.
+  const models = doc("ref-use1-sdxl-o1").Statement.filter((s: any) => s.Action.some((a: string) => a.startsWith("s3:")));
+  expect(models).toEqual([
+    { Sid: "ListModelCache", Effect: "Allow", Action: ["s3:ListBucket"], Resource: ["arn:aws:s3:::ref-livepeer-models"], Condition: { StringLike: { "s3:prefix": ["huggingface/*", "huggingface"] } } },
+    { Sid: "ReadModelCache", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::ref-livepeer-models/huggingface/*"] },
+  ]);
+  expect(doc("ref-use1-t4-o1").Statement.some((s: any) => s.Action.some((a: string) => a.startsWith("s3:")))).toBe(false);
   // attach rights only for the node's own interface / volume, only onto its own tagged instances
   const o1 = doc("ref-use1-o1").Statement;
   const eniId = byKey("aws:ec2/networkInterface:NetworkInterface::ref-use1-o1")!;
@@ -238,7 +249,7 @@ test("IAM: each node role reads only its own secrets; workers read only the orch
   // Session Manager only: no ssm:GetParameter* (the managed AmazonSSMManagedInstanceCore would allow
   // every parameter of the account), no managed policy attachments at all
   const ssm = ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.endsWith("-ssm"));
-  expect(ssm).toHaveLength(6);
+  expect(ssm).toHaveLength(8);
   for (const p of ssm) {
     const actions = JSON.parse(p.inputs.policy as string).Statement.flatMap((s: any) => s.Action);
     expect(actions).toContain("ssm:UpdateInstanceInformation");
@@ -256,9 +267,9 @@ test("IAM: each node role reads only its own secrets; workers read only the orch
 test("IAM: every node may mark instances Unhealthy (a failed boot) only in its own Auto Scaling group, matched by that group's own tag", () => {
   const doc = (name: string) => JSON.parse(byKey(`aws:iam/rolePolicy:RolePolicy::${name}`)!.inputs.policy as string);
   const groups = ofType("aws:autoscaling/group:Group");
-  expect(groups.map((g) => g.name).sort()).toEqual(["ref-use1-o1", "ref-use1-o2", "ref-use1-redeemer", "ref-use1-reward", "ref-use1-t4-o1", "ref-use1-t4-o2"]);
+  expect(groups.map((g) => g.name).sort()).toEqual(["ref-use1-o1", "ref-use1-o2", "ref-use1-redeemer", "ref-use1-reward", "ref-use1-sdxl-o1", "ref-use1-sdxl-o2", "ref-use1-t4-o1", "ref-use1-t4-o2"]);
   for (const g of groups) {
-    const key = g.name.includes("-t4-") ? "livepeer-fleet:group" : "livepeer-fleet:node-id";
+    const key = /-(t4|sdxl)-/.test(g.name) ? "livepeer-fleet:group" : "livepeer-fleet:node-id";
     expect((g.inputs.tags as any[]).filter((t) => t.key === key)).toEqual([{ key, value: g.name, propagateAtLaunch: true }]);
     const marks = doc(g.name).Statement.filter((st: any) => st.Action.some((a: string) => a.startsWith("autoscaling:")));
     expect(marks).toEqual([{
@@ -302,5 +313,5 @@ test("outputs: service URI, per-node hostnames and IPs, wallets to fund, worker 
   expect(o.nodes.o1).toMatchObject({ role: "orchestrator", region: "use1", hostname: "o1.fleet.example.com", walletAddress: raw.regions[0].orchestrators[0].address });
   expect(o.nodes.o1.publicIp).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
   expect(Object.keys(o.walletsToFund).sort()).toEqual(["redeemer", "reward"]);
-  expect(Object.keys(o.workerGroups).sort()).toEqual(["t4-o1", "t4-o2"]);
+  expect(Object.keys(o.workerGroups).sort()).toEqual(["sdxl-o1", "sdxl-o2", "t4-o1", "t4-o2"]);
 });

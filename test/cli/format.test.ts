@@ -15,7 +15,7 @@ beforeAll(async () => {
   fp = await planSpec(mutated((r) => (r.reward = { mode: "external", description: DESCRIPTION })), { baseDir: REF_DIR });
   // Values that validation now refuses, put straight into the plan: the renderer must hold on its own.
   fp.fleet.spec.images.livepeer = `livepeer/go_livepeer:v0.9.1${ESC}[2J*x*`;
-  fp.layout.regions[0].workerGroups[0].capacity.gpuModel = `T4${ESC}[5m_[a](b)_`;
+  fp.layout.regions[0].workerGroups[0].instanceTypes[0].gpuModel = `T4${ESC}[5m_[a](b)_`;
   fp.layout.warnings.push(`warn ${ESC}[1m<img src=x>`);
 });
 
@@ -44,7 +44,7 @@ describe("markdown escaping", () => {
   test("image names and GPU models are escaped", () => {
     const out = renderText(fp, true);
     expect(out).toContain("go-livepeer livepeer/go\\_livepeer:v0.9.1\\[2J\\*x\\*");
-    expect(out).toContain("× T4\\[5m\\_\\[a\\](b)\\_ and");
+    expect(out).toContain("1 × T4\\[5m\\_\\[a\\](b)\\_, 20 sessions");
     expect(out).toContain("⚠ warn \\[1m\\<img src=x\\>");
   });
 

@@ -114,7 +114,7 @@ describe("instances", () => {
     ["spot worker (deleted when preempted)", workerScheduling(true), { onHostMaintenance: "TERMINATE", automaticRestart: false, provisioningModel: "SPOT", preemptible: true, instanceTerminationAction: "DELETE" }],
   ])("scheduling: %s", (_what, got, want) => expect(got).toEqual(want));
 
-  test.each<[string, { desiredSize: number; spot?: { onDemandBase: number; onDemandPercentAboveBase: number } }, { suffix: string; spot: boolean; targetSize: number }[]]>([
+  test.each<[string, { desiredSize: number; spot?: { onDemandBase: number; onDemandPercentAboveBase: number } }, { suffix: string; spot: boolean; targetSize: number; scaled: boolean }[]]>([
     ["no spot: one on-demand group", { desiredSize: 3 }, [{ suffix: "", spot: false, targetSize: 3, scaled: true }]],
     ["base 1 of 2", { desiredSize: 2, spot: { onDemandBase: 1, onDemandPercentAboveBase: 0 } }, [{ suffix: "", spot: false, targetSize: 1, scaled: false }, { suffix: "-spot", spot: true, targetSize: 1, scaled: true }]],
     ["base 0: all spot, no on-demand group", { desiredSize: 4, spot: { onDemandBase: 0, onDemandPercentAboveBase: 0 } }, [{ suffix: "-spot", spot: true, targetSize: 4, scaled: true }]],

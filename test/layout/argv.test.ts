@@ -53,6 +53,9 @@ describe("reference fleet: exact argv per role", () => {
       "-pricePerUnit", "1200",
       "-pixelsPerUnit", "1",
       "-autoAdjustPrice=true",
+      // the region has an AI pool: the O prices its models from this file
+      "-aiModels",
+      "/etc/livepeer/ai-models.json",
       "-monitor",
       "-v", "3",
     ]);
@@ -185,7 +188,7 @@ describe("argv invariants", () => {
 
   test.each(fleets)("%s: -ethUrl is the loopback RPC proxy; workers carry no chain flags", (_n, l) => {
     for (const { who, argv } of allArgv(l)) {
-      if (argv[0] === "-transcoder") {
+      if (argv[0] === "-transcoder" || argv[0] === "-aiWorker") {
         expect([who, argv.filter((a) => /^-eth|^-network$|^-redeemer|^-reward/.test(a))]).toEqual([who, []]);
       } else {
         expect(new URL(flag(argv, "-ethUrl")).hostname).toBe("127.0.0.1");
@@ -217,7 +220,9 @@ describe("argv invariants", () => {
 
   test("-maxSessions of a transcoder = GPUs × sessions per GPU", () => {
     const l = layoutOf(mutated((r) => Object.assign(r.regions[0].workers[0], { gpu: { model: "L4", count: 4 }, sessionsPerGpu: 7 })));
-    for (const g of l.regions[0].workerGroups) {
+    const transcoders = l.regions[0].workerGroups.filter((g) => g.kind === "transcoder");
+    expect(transcoders).toHaveLength(2);
+    for (const g of transcoders) {
       expect(flag(g.argv, "-maxSessions")).toBe("28");
       expect(g.capacity).toEqual({ gpuModel: "L4", gpusPerInstance: 4, sessionsPerInstance: 28, maxSessions: 28 * 4 });
     }

@@ -344,7 +344,7 @@ mkdir -p "$(dirname "$FAKE/root$2")"; cat "$1" > "$FAKE/root$2"; chmod "$mode" "
     expect(enable).toBeGreaterThan(Math.max(...images.map((i) => at(`docker pull --quiet ${i}`))));
     const starts = plan.units.map((u) => at(`systemctl start ${u}`));
     expect(starts.every((s, i) => s > enable && (i === 0 || s > starts[i - 1]))).toBe(true);
-    const expectedOrder = [UNITS.networkInterface, UNITS.dataVolume, UNITS.secrets, unitName("rpc-proxy"), unitName("livepeer"), UNITS.readiness];
+    const expectedOrder = [UNITS.networkInterface, UNITS.dataVolume, UNITS.secrets, UNITS.capacity, UNITS.modelCache, unitName("rpc-proxy"), unitName("livepeer"), UNITS.readiness];
     expect(plan.units).toEqual(expectedOrder.filter((u) => plan.units.includes(u)));
     expect(plan.units.includes(UNITS.readiness)).toBe(c.kind === "orchestrator");
   });

@@ -146,6 +146,7 @@ describe("worker groups: one per (pool, O)", () => {
   const l = layoutOf(
     mutated((r) => {
       r.regions[0].orchestrators.push(o3("us-east-1a"));
+      r.regions[0].workers = [r.regions[0].workers[0]];
       r.regions[0].workers.push({ ...r.regions[0].workers[0], name: "l4", gpu: { model: "L4", count: 2 }, sessionsPerGpu: 10, minSize: 0, maxSize: 2, desiredSize: 1, spot: { onDemandBase: 0, onDemandPercentAboveBase: 0 } });
     }),
   );
@@ -172,7 +173,7 @@ describe("worker groups: one per (pool, O)", () => {
     const two = layoutOf(mutated((r) => r.regions.push(euRegion())));
     expect(two.regions[1].workerGroups.map((g) => g.name)).toEqual(["t4-o3"]);
     expect(two.regions[1].workerGroups[0].argv[2]).toBe(`${two.regions[1].orchestrators[0].privateIp}:8935`);
-    expect(two.regions[0].workerGroups.map((g) => g.name)).toEqual(["t4-o1", "t4-o2"]);
+    expect(two.regions[0].workerGroups.map((g) => g.name)).toEqual(["t4-o1", "t4-o2", "sdxl-o1", "sdxl-o2"]);
   });
   test("sessionsPerInstance", () => expect(sessionsPerInstance(4, 7)).toBe(28));
 });
@@ -182,7 +183,7 @@ describe("secrets: who reads what", () => {
 
   test("reference region: exact readers", () => {
     expect(readersOf(use1)).toEqual({
-      "orch-secret": ["o1", "o2", "t4-o1", "t4-o2"],
+      "orch-secret": ["o1", "o2", "t4-o1", "t4-o2", "sdxl-o1", "sdxl-o2"],
       "rpc-proxy-config": ["o1", "o2", "redeemer", "reward"],
       "o1-keystore": ["o1"],
       "o1-password": ["o1"],

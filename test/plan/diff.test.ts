@@ -43,9 +43,9 @@ describe("diffs of real plans", () => {
     const d = diffPlans(base.plan, bumped.plan);
     expect(d.disruptive).toEqual([]);
     expect([...new Set(d.changes.map((c) => `${c.kind} ${c.type}`))]).toEqual(["update aws:ec2/launchTemplate:LaunchTemplate"]);
-    expect(d.changes).toHaveLength(6);
+    expect(d.changes).toHaveLength(8);
     for (const c of d.changes) expect(c.changedKeys).toEqual(["userData"]);
-    expect(renderDiff(d)).toMatch(/0 to add, 6 to update in place, 0 to replace, 0 to remove\n[\s\S]*no disruptive change\n$/);
+    expect(renderDiff(d)).toMatch(/0 to add, 8 to update in place, 0 to replace, 0 to remove\n[\s\S]*no disruptive change\n$/);
   });
 
   test("moving the service URI host replaces its record set member: flagged disruptive", async () => {

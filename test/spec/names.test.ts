@@ -4,7 +4,8 @@ import { load, mutated, Mutation, expectIssues, euRegion, o3 } from "../helpers/
 type Expect = [path: string, message: RegExp][];
 const refuse = (m: Mutation, expected: Expect): void => void expectIssues(mutated(m), expected);
 
-const secondPool = (name: string) => (r: any) => r.regions[0].workers.push({ ...r.regions[0].workers[0], name });
+/** Keeps only the reference's first (transcoder) pool and adds a copy of it named `name`. */
+const secondPool = (name: string) => (r: any) => (r.regions[0].workers = [r.regions[0].workers[0], { ...r.regions[0].workers[0], name }]);
 
 describe("names that are fine", () => {
   test.each<[string, Mutation]>([
@@ -76,7 +77,7 @@ describe("uniqueness", () => {
         r.regions[0].orchestrators[0].name = "c";
         r.regions[0].orchestrators[1].name = "b-c";
         r.regions[0].workers[0].name = "a-b";
-        r.regions[0].workers.push({ ...r.regions[0].workers[0], name: "a" });
+        r.regions[0].workers = [r.regions[0].workers[0], { ...r.regions[0].workers[0], name: "a" }];
       },
       [["regions[0].workers[1].name", /gives the resource name "ref-use1-a-b-c", already derived from regions\[0\]\.workers\[0\]\.name/]],
     ],
@@ -121,6 +122,7 @@ describe("name syntax and cloud naming limits", () => {
       "a fleet and region whose reward node's names are too long",
       (r) => {
         delete r.redeemer;
+        r.regions[0].workers = [r.regions[0].workers[0]]; // <28>-use1-sdxl-o1 would be 41 too
         r.name = "f".repeat(28); // <28>-use1-reward = 40; <28>-use1-t4-o1 = 39
       },
       [["reward.region", /derived resource name "f{28}-use1-reward" is 40 characters/]],

@@ -23,7 +23,7 @@ describe("merge keys", () => {
   });
 
   test("a fleet file sharing worker pool fields through a merge key loads", () => {
-    // The pool `t4` (the file's last block) becomes an anchor; a second pool merges it, changing name and size.
+    // The pool `t4` becomes an anchor; a pool appended after the file's last one merges it, changing name and size.
     const anchored = REF_TEXT.replace(/^ {6}- name: t4\n/m, "      - &t4pool\n        name: t4\n");
     expect(anchored).not.toBe(REF_TEXT);
     const r = parseYamlText(`${anchored.trimEnd()}\n      - <<: *t4pool\n        name: t4b\n        maxSize: 2\n`);
@@ -31,6 +31,7 @@ describe("merge keys", () => {
     const spec = load((r as { value: unknown }).value).spec;
     expect(spec.regions[0].workers.map((w) => [w.name, w.maxSize, w.instanceType, w.gpu.model])).toEqual([
       ["t4", 4, "g4dn.xlarge", "T4"],
+      ["sdxl", 3, "g5.xlarge", "A10G"],
       ["t4b", 2, "g4dn.xlarge", "T4"],
     ]);
   });
