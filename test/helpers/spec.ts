@@ -42,7 +42,7 @@ export function secretPlaintexts(raw: any): string[] {
     if (Array.isArray(v)) return v.forEach(walk);
     if (v === null || typeof v !== "object") return;
     for (const [k, x] of Object.entries(v)) {
-      if (k === "password" || k === "orchSecret") take(x);
+      if (k === "password" || k === "orchSecret" || k === "token") take(x);
       else if (k === "rpcUrls" && Array.isArray(x)) x.forEach(take);
       else walk(x);
     }

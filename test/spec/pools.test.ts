@@ -1,0 +1,77 @@
+/** Worker pool rules: AI pools (models, GPU memory, runner images by digest, model cache), mixed types, scaling. */
+import { expectIssues, load, mutated, Mutation, loadError, secretPlaintexts } from "../helpers/spec";
+
+const AI = "regions[0].workers[1]";
+const T = "regions[0].workers[0]";
+const ai = (patch: Record<string, unknown>): Mutation => (r) => Object.assign(r.regions[0].workers[1], patch);
+const t4 = (patch: Record<string, unknown>): Mutation => (r) => Object.assign(r.regions[0].workers[0], patch);
+const DIGEST = "livepeer/ai-runner@sha256:" + "a".repeat(64);
+const model = (m: Record<string, unknown> = {}) => ({ pipeline: "text-to-image", modelId: "ByteDance/SDXL-Lightning", warm: true, ...m });
+
+describe("AI pools", () => {
+  test("the reference AI pool loads with defaults (capacity 1, cold unless warm)", () => {
+    const w = load(mutated(ai({ models: [model(), { pipeline: "image-to-video", modelId: "stabilityai/svd", capacity: 2 }], runnerImages: { "text-to-image": DIGEST, "image-to-video": DIGEST } }))).spec.regions[0].workers[1] as any;
+    expect(w.kind).toBe("ai");
+    expect(w.models.map((m: any) => [m.modelId, m.warm, m.capacity])).toEqual([["ByteDance/SDXL-Lightning", true, 1], ["stabilityai/svd", false, 2]]);
+  });
+
+  test.each<[string, Mutation, [string, RegExp][]]>([
+    ["a GPU under 16 GiB (T4 is 16: fine; M60 is 8)", ai({ instanceType: "g3.4xlarge", gpu: { model: "M60", count: 1 } }), [[`${AI}.gpu.model`, /gives 8 GiB per GPU; AI pipelines need ≥ 16 GiB/]]],
+    ["an unknown GPU model without memoryGb", ai({ gpu: { model: "X9", count: 1 } }), [[`${AI}.gpu.memoryGb`, /is required for GPU model X9/]]],
+    ["memoryGb stated too small", ai({ gpu: { model: "X9", count: 1, memoryGb: 12 } }), [[`${AI}.gpu.memoryGb`, /gives 12 GiB per GPU/]]],
+    ["two warm models on one GPU", ai({ models: [model(), model({ modelId: "stabilityai/sd-turbo" })] }), [[`${AI}.models`, /2 warm runner container\(s\) on 1 GPU\(s\); at most one warm model per GPU/]]],
+    ["a warm model with capacity 2 on one GPU", ai({ models: [model({ capacity: 2 })] }), [[`${AI}.models`, /at most one warm model per GPU/]]],
+    ["one model both warm and cold", ai({ gpu: { model: "A10G", count: 2 }, instanceType: "g5.12xlarge", models: [model(), model({ pipeline: "image-to-image", warm: false })], runnerImages: { "text-to-image": DIGEST, "image-to-image": DIGEST } }), [[`${AI}.models[1].warm`, /cannot hold one model both warm and cold/]]],
+    ["the same model twice for a pipeline", ai({ models: [model(), model({ warm: true })] }), [[`${AI}.models[1].modelId`, /listed twice for pipeline text-to-image/], [`${AI}.models`, /at most one warm model per GPU/]]],
+    ["an unknown pipeline", ai({ models: [model({ pipeline: "text-to-pizza" })], runnerImages: { "text-to-pizza": DIGEST } }), [[`${AI}.models[0].pipeline`, /must be a go-livepeer AI pipeline: text-to-image, /]]],
+    ["a model id that is not a Hugging Face id", ai({ models: [model({ modelId: "../../etc/passwd" })] }), [[`${AI}.models[0].modelId`, /Hugging Face model id/]]],
+    ["a pipeline without a runner image", ai({ runnerImages: {} }), [[`${AI}.runnerImages.text-to-image`, /is required: models\[0\] uses pipeline text-to-image/]]],
+    ["a runner image by tag", ai({ runnerImages: { "text-to-image": "livepeer/ai-runner:v0.14.0" } }), [[`${AI}.runnerImages.text-to-image`, /must be pinned by digest/]]],
+    ["a runner image for a pipeline no model uses", ai({ runnerImages: { "text-to-image": DIGEST, upscale: DIGEST } }), [[`${AI}.runnerImages.upscale`, /names a pipeline no model of this pool uses/]]],
+    ["no models", ai({ models: [] }), [[`${AI}.models`, /at least 1|too small|>=1|≥ ?1/i]]],
+    ["a GCS bucket on AWS", ai({ modelCache: { source: "bucket", uri: "gs://models" } }), [[`${AI}.modelCache.uri`, /must be a S3 location in this region's cloud: s3:\/\/<bucket>/]]],
+    ["a relative image path", ai({ modelCache: { source: "image", path: "models" } }), [[`${AI}.modelCache.path`, /must be an absolute path/]]],
+    ["an unstated model source", ai({ modelCache: { source: "huggingface" } }), [[`${AI}.modelCache.source`, /must be one of: "image", "bucket", "download"/]]],
+    ["no price anywhere", (r) => { delete r.pricing.pricePerUnit; delete r.regions[0].workers[1].models[0].pricePerUnit; }, [[`${AI}.models[0].pricePerUnit`, /go-livepeer panics without a price/], ["pricing.pricePerUnit", /is required for an on-chain orchestrator/]]],
+    ["sessionsPerGpu on an AI pool", ai({ sessionsPerGpu: 2 }), [[`${AI}.sessionsPerGpu`, /unknown field/]]],
+  ])("refused: %s", (_n, m, expected) => void expectIssues(mutated(m), expected));
+
+  test("a download token never appears in an error", () => {
+    const raw = mutated(ai({ modelCache: { source: "download", token: "hf_throwaway-secret-token-value", sizeGb: 0 } }));
+    const err = loadError(raw);
+    expect(err.issues.map((i) => i.path)).toEqual([`${AI}.modelCache.sizeGb`]);
+    expect(secretPlaintexts(raw)).toContain("hf_throwaway-secret-token-value");
+  });
+});
+
+describe("transcoder pools: mixed instance types, size units, scaling", () => {
+  const extra = { extraInstanceTypes: [{ instanceType: "g4dn.2xlarge", gpu: { model: "T4", count: 1 }, sessionsPerGpu: 24 }] };
+  test("mixed types with sizes in sessions load", () => {
+    const w = load(mutated(t4({ ...extra, sizeUnit: "sessions", minSize: 20, maxSize: 96 }))).spec.regions[0].workers[0] as any;
+    expect([w.sizeUnit, w.extraInstanceTypes[0].instanceType]).toEqual(["sessions", "g4dn.2xlarge"]);
+  });
+  test.each<[string, Mutation, [string, RegExp][]]>([
+    ["mixed types without a size unit", t4(extra), [[`${T}.sizeUnit`, /must be stated \(`instances` or `sessions`\) when a pool mixes instance types/]]],
+    ["the primary type repeated", t4({ sizeUnit: "instances", extraInstanceTypes: [{ instanceType: "g4dn.xlarge", gpu: { model: "T4", count: 1 }, sessionsPerGpu: 20 }] }), [[`${T}.extraInstanceTypes[0].instanceType`, /is listed twice in this pool/]]],
+    ["a bad extra type", t4({ sizeUnit: "instances", extraInstanceTypes: [{ instanceType: "g4dn", gpu: { model: "T4", count: 1 }, sessionsPerGpu: 20 }] }), [[`${T}.extraInstanceTypes[0].instanceType`, /must be an EC2 instance type/]]],
+    ["a GCP accelerator type on an extra AWS type", t4({ sizeUnit: "instances", extraInstanceTypes: [{ instanceType: "g5.xlarge", gpu: { model: "A10G", count: 1, type: "nvidia-l4" }, sessionsPerGpu: 20 }] }), [[`${T}.extraInstanceTypes[0].gpu.type`, /is a GCP accelerator type/]]],
+    ["an unknown size unit", t4({ sizeUnit: "gpus" }), [[`${T}.sizeUnit`, /must be one of: "instances", "sessions"/]]],
+    ["a target utilisation of 100%", t4({ scaling: { targetUtilization: 100 } }), [[`${T}.scaling.targetUtilization`, /≤ ?95|must be (at most|less than or equal to) 95/]]],
+    ["a target utilisation of 5%", t4({ scaling: { targetUtilization: 5 } }), [[`${T}.scaling.targetUtilization`, /10/]]],
+    ["a scale-in cooldown under a minute", t4({ scaling: { scaleInCooldownSeconds: 30 } }), [[`${T}.scaling.scaleInCooldownSeconds`, /60/]]],
+    ["scaling: true (only false or a block)", t4({ scaling: true }), [[`${T}.scaling`, /.+/]]],
+  ])("refused: %s", (_n, m, expected) => void expectIssues(mutated(m), expected));
+
+  test("mixed instance types are refused on GCP", () => {
+    const { euRegion } = require("../helpers/spec");
+    const raw = mutated((r) => {
+      const eu = euRegion();
+      Object.assign(eu, { cloud: "gcp", region: "europe-west4", project: "lpf-example-eu", machineImages: { cpu: "projects/lpf-example-eu/global/images/cpu-1", gpu: "projects/lpf-example-eu/global/images/gpu-1" }, network: { managed: { cidr: "10.60.0.0/20", zones: ["europe-west4-a", "europe-west4-b"] } } });
+      eu.orchestrators[0].zone = "europe-west4-a";
+      eu.workers = [{ name: "l4", kind: "transcoder", instanceType: "g2-standard-8", gpu: { model: "L4", count: 1 }, sessionsPerGpu: 30, minSize: 1, maxSize: 3, sizeUnit: "sessions", ...extra }];
+      r.regions.push(eu);
+    });
+    const issues = expectIssues(raw, [["regions[1].workers[0].extraInstanceTypes", /is AWS only: a GCP managed instance group runs one machine type/]]);
+    expect(issues).toHaveLength(1);
+  });
+});
