@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { WorkerGroupLayout } from "../layout/types";
 import { renderBootScript } from "../layout/boot";
-import { launchTemplate, nodeIdentity } from "./instance";
+import { drainHook, launchTemplate, nodeIdentity } from "./instance";
 
 export interface WorkerGroupArgs {
   group: WorkerGroupLayout;
@@ -37,6 +37,7 @@ export class WorkerGroup extends pulumi.ComponentResource {
       secretArns: arns,
       kmsKeyArn: args.kmsKeyArn,
       instanceTag: groupTag,
+      ...(g.boot.drain ? { lifecycleHook: true } : {}),
       tags,
     });
     const userData = pulumi.all(arns).apply((resolved) =>
@@ -87,6 +88,8 @@ export class WorkerGroup extends pulumi.ComponentResource {
       tags: Object.entries({ ...tags, Name: name, [groupTag.key]: groupTag.value }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
     }, { parent: this });
     this.groupName = group.name;
+    // A terminating worker stops its containers first (src/layout/drain.ts).
+    if (g.boot.drain) drainHook(name, this, group.name, g.boot.drain);
     this.registerOutputs({ groupName: this.groupName });
   }
 }
