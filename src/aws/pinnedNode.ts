@@ -150,6 +150,9 @@ export class PinnedNode extends pulumi.ComponentResource {
       // drives the load balancer and DNS only: an O without workers must not be replaced in a loop.
       healthCheckType: "EC2",
       healthCheckGracePeriod: 300,
+      // Every replacement (health, instance refresh) terminates first, lifecycle hook included, then launches:
+      // the new instance needs the old one's interface (and volume).
+      instanceMaintenancePolicy: { minHealthyPercentage: 0, maxHealthyPercentage: 100 },
       waitForCapacityTimeout: "0",
       tags: Object.entries({ ...tags, Name: name, [instanceTag.key]: instanceTag.value }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
     }, { parent: this, dependsOn });

@@ -337,6 +337,9 @@ test("drain: a terminate lifecycle hook on every O and worker group (timeout = d
   }
   for (const n of ["ref-use1-o1", "ref-use1-o2", "ref-use1-redeemer", "ref-use1-reward"]) {
     // no instanceRefresh: a template change reaches a pinned node only through `livepeer-fleet rollout` or a replacement
-    expect(byKey(`aws:autoscaling/group:Group::${n}`)!.inputs.instanceRefresh).toBeUndefined();
+    const g = byKey(`aws:autoscaling/group:Group::${n}`)!;
+    expect(g.inputs.instanceRefresh).toBeUndefined();
+    // and every replacement terminates the old instance (after its drain) before launching: the interface moves over
+    expect(g.inputs.instanceMaintenancePolicy).toEqual({ minHealthyPercentage: 0, maxHealthyPercentage: 100 });
   }
 });
