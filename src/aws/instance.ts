@@ -8,6 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ec2AssumeRolePolicy, nodePolicy, NodePolicyInput, ssmSessionPolicy } from "./policies";
 import { encodeUserData } from "./userData";
+import type { DrainSpec } from "../layout/types";
+import { LIFECYCLE_HOOK_NAME, lifecycleHookTimeout } from "../layout/drain";
 
 export { USER_DATA_LIMIT, gzipUserData, encodeUserData } from "./userData";
 
@@ -21,6 +23,8 @@ export interface IdentityArgs {
   instanceTag: { key: string; value: string };
   /** AI workers with a bucket model cache: the bucket (and prefix) they may read. */
   modelBucket?: { bucket: string; prefix: string };
+  /** Its group has a terminate lifecycle hook the node's drain agent completes (drainHook). */
+  lifecycleHook?: boolean;
   tags: Record<string, string>;
 }
 
@@ -44,6 +48,7 @@ export function nodeIdentity(name: string, parent: pulumi.Resource, args: Identi
         instanceTag: args.instanceTag,
         instanceArnPrefix: `${prefix}instance/`,
         autoScalingGroupArnPrefix: `arn:${part}:autoscaling:${args.region}:${account}:autoScalingGroup:`,
+        ...(args.lifecycleHook ? { completeLifecycleAction: true } : {}),
         ...(eni ? { networkInterfaceArn: `${prefix}network-interface/${eni}` } : {}),
         ...(vol ? { volumeArn: `${prefix}volume/${vol}` } : {}),
         ...(args.modelBucket ? { modelBucket: { partition: part, ...args.modelBucket } } : {}),
@@ -86,5 +91,20 @@ export function launchTemplate(name: string, parent: pulumi.Resource, args: Temp
       { resourceType: "volume", tags: { ...args.tags, Name: name } },
     ],
     tags: args.tags,
+  }, { parent });
+}
+
+/**
+ * The terminate lifecycle hook of an O or worker group: a terminating instance waits in Terminating:Wait
+ * until its drain agent completes the action (src/layout/drain.ts), at most drain bound + margin; then the
+ * group continues (CONTINUE) whether or not the agent answered.
+ */
+export function drainHook(name: string, parent: pulumi.Resource, groupName: pulumi.Input<string>, drain: DrainSpec): aws.autoscaling.LifecycleHook {
+  return new aws.autoscaling.LifecycleHook(`${name}-drain`, {
+    autoscalingGroupName: groupName,
+    name: LIFECYCLE_HOOK_NAME,
+    lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
+    heartbeatTimeout: lifecycleHookTimeout(drain),
+    defaultResult: "CONTINUE",
   }, { parent });
 }

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { PinnedNodeLayout } from "../layout/types";
 import { renderBootScript } from "../layout/boot";
-import { launchTemplate, nodeIdentity } from "./instance";
+import { drainHook, launchTemplate, nodeIdentity } from "./instance";
 import type { DnsWriter } from "../dns/writer";
 
 export interface PinnedNodeArgs {
@@ -111,6 +111,7 @@ export class PinnedNode extends pulumi.ComponentResource {
       networkInterfaceId: eni.id,
       volumeId,
       instanceTag,
+      ...(node.boot.drain ? { lifecycleHook: true } : {}),
       tags,
     });
 
@@ -149,10 +150,16 @@ export class PinnedNode extends pulumi.ComponentResource {
       // drives the load balancer and DNS only: an O without workers must not be replaced in a loop.
       healthCheckType: "EC2",
       healthCheckGracePeriod: 300,
+      // Every replacement (health, instance refresh) terminates first, lifecycle hook included, then launches:
+      // the new instance needs the old one's interface (and volume).
+      instanceMaintenancePolicy: { minHealthyPercentage: 0, maxHealthyPercentage: 100 },
       waitForCapacityTimeout: "0",
       tags: Object.entries({ ...tags, Name: name, [instanceTag.key]: instanceTag.value }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
     }, { parent: this, dependsOn });
     this.groupName = group.name;
+    // Orchestrators drain before the group terminates them. No instanceRefresh here: an O is replaced
+    // only by `livepeer-fleet rollout` (one at a time) or when it dies, never by `pulumi up` itself.
+    if (node.boot.drain) drainHook(name, this, group.name, node.boot.drain);
 
     this.registerOutputs({ networkInterfaceId: this.networkInterfaceId, privateIp: this.privateIp, publicIp: this.publicIp, groupName: this.groupName });
   }

@@ -43,12 +43,15 @@ export interface NodePolicyInput {
   autoScalingGroupArnPrefix: string;
   /** AI workers with a bucket model cache: read-only on that bucket (and prefix). */
   modelBucket?: { partition: string; bucket: string; prefix: string };
+  /** The node's group has a terminate lifecycle hook its drain agent completes (src/layout/drain.ts). */
+  completeLifecycleAction?: boolean;
 }
 
 /**
  * A node's inline policy: read its own secrets (and decrypt them only through Secrets Manager), mark an
- * instance of its own group Unhealthy (a failed boot, see src/layout/boot.ts), and, for pinned nodes,
- * attach its own interface / volume to an instance carrying its own tag.
+ * instance of its own group Unhealthy (a failed boot, see src/layout/boot.ts), complete its own group's
+ * terminate lifecycle action (drain, src/layout/drain.ts), and, for pinned nodes, attach its own
+ * interface / volume to an instance carrying its own tag.
  */
 export function nodePolicy(p: NodePolicyInput): PolicyDocument {
   const statements: PolicyStatement[] = [];
@@ -70,6 +73,18 @@ export function nodePolicy(p: NodePolicyInput): PolicyDocument {
     Resource: [`${p.autoScalingGroupArnPrefix}*`],
     Condition: { StringEquals: { [`autoscaling:ResourceTag/${p.instanceTag.key}`]: p.instanceTag.value } },
   });
+  if (p.completeLifecycleAction) {
+    // The drain agent completes the terminate lifecycle action of its own group only (same tag condition);
+    // it finds its group's name from its instance id (a describe call that cannot be scoped and reveals no secret).
+    statements.push({
+      Sid: "CompleteOwnGroupLifecycleAction",
+      Effect: "Allow",
+      Action: ["autoscaling:CompleteLifecycleAction"],
+      Resource: [`${p.autoScalingGroupArnPrefix}*`],
+      Condition: { StringEquals: { [`autoscaling:ResourceTag/${p.instanceTag.key}`]: p.instanceTag.value } },
+    });
+    statements.push({ Sid: "FindOwnGroup", Effect: "Allow", Action: ["autoscaling:DescribeAutoScalingInstances"], Resource: "*" });
+  }
   const tagCondition = { StringEquals: { [`aws:ResourceTag/${p.instanceTag.key}`]: p.instanceTag.value } };
   if (p.networkInterfaceArn) {
     statements.push({ Sid: "AttachOwnInterface", Effect: "Allow", Action: ["ec2:AttachNetworkInterface"], Resource: [p.networkInterfaceArn] });

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { WorkerGroupLayout } from "../layout/types";
 import { renderBootScript } from "../layout/boot";
-import { launchTemplate, nodeIdentity } from "./instance";
+import { drainHook, launchTemplate, nodeIdentity } from "./instance";
 import { groupScaling } from "./scaling";
 
 export interface WorkerGroupArgs {
@@ -39,6 +39,7 @@ export class WorkerGroup extends pulumi.ComponentResource {
       kmsKeyArn: args.kmsKeyArn,
       instanceTag: groupTag,
       ...(g.ai?.modelCache.source === "bucket" ? { modelBucket: { bucket: g.ai.modelCache.bucket, prefix: g.ai.modelCache.prefix } } : {}),
+      ...(g.boot.drain ? { lifecycleHook: true } : {}),
       tags,
     });
     const userData = pulumi.all(arns).apply((resolved) =>
@@ -99,6 +100,8 @@ export class WorkerGroup extends pulumi.ComponentResource {
     }, { parent: this, ...(g.scaling ? { ignoreChanges: ["desiredCapacity"] } : {}) });
     this.groupName = group.name;
     groupScaling(name, this, g, group.name, tags);
+    // A terminating worker stops its containers first (src/layout/drain.ts).
+    if (g.boot.drain) drainHook(name, this, group.name, g.boot.drain);
     this.registerOutputs({ groupName: this.groupName });
   }
 }

@@ -5,6 +5,7 @@ const USAGE = `usage: livepeer-fleet plan --config <Pulumi.<stack>.yaml | fleet.
                            [--diff OLD.json [--preview PREVIEW.json] [--fail-on-disruptive]]
        livepeer-fleet keys new|verify --fleet <config> …      (livepeer-fleet keys --help)
        livepeer-fleet chain check|service-uri --fleet <config> …  (livepeer-fleet chain --help)
+       livepeer-fleet rollout --config <config> --region <name> [--dry-run] [--timeout-minutes N] [--force]
 
   plan   Evaluate the fleet program offline under Pulumi's mock runtime (no cloud, no credentials)
          and print what would be built. --format json prints exactly one JSON object on stdout.
@@ -14,6 +15,8 @@ const USAGE = `usage: livepeer-fleet plan --config <Pulumi.<stack>.yaml | fleet.
          --preview takes a "pulumi preview --json" document whose replace steps are used as given.
   keys   Generate hot-wallet keystores; decrypt and check every keystore against the spec.
   chain  Check the on-chain service URI, registration and balances; print the unsigned setServiceURI tx.
+  rollout  After \`pulumi up\`, replace a region's orchestrators one at a time, each drained first
+         (AI worker groups before them); --dry-run prints the steps and the exact aws/gcloud commands.
 `;
 
 interface Io {
@@ -51,6 +54,7 @@ export async function run(argv: string[], io: Io = { out: (s) => process.stdout.
     }
     if (cmd === "keys") return await (await import("./keys")).keysCommand(rest, io);
     if (cmd === "chain") return await (await import("./chain")).chainCommand(rest, io);
+    if (cmd === "rollout") return await (await import("./rollout")).rolloutCommand(rest, io);
     if (cmd !== "plan") throw new UsageError(`unknown command ${JSON.stringify(cmd)}`);
     const flags = parseFlags(rest);
     if (flags.help) {

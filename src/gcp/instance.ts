@@ -22,6 +22,10 @@ export interface TemplateArgs {
   serviceAccountEmail: pulumi.Input<string>;
   /** The boot script (plain text). Never an Output secret: it holds no secret. */
   startupScript: pulumi.Input<string>;
+  /** GCE `shutdown-script` (workers: stop the containers within the shutdown window). */
+  shutdownScript?: string;
+  /** Enable guest attributes (orchestrators: their drain agent reports there). */
+  guestAttributes?: boolean;
   scheduling: Scheduling;
   guestAccelerators?: { type: string; count: number }[];
   /** Secure Boot verifies every boot component; off for GPU workers unless their image's NVIDIA driver is signed. */
@@ -43,7 +47,7 @@ export function instanceTemplate(name: string, parent: pulumi.Resource, args: Te
       ...(args.externalAddress ? { accessConfigs: [{ networkTier: "PREMIUM" }] } : {}),
     }],
     serviceAccount: { email: args.serviceAccountEmail, scopes: ["cloud-platform"] },
-    metadata: instanceMetadata(),
+    metadata: { ...instanceMetadata({ guestAttributes: args.guestAttributes }), ...(args.shutdownScript ? { "shutdown-script": args.shutdownScript } : {}) },
     metadataStartupScript: args.startupScript,
     shieldedInstanceConfig: { enableSecureBoot: args.secureBoot, enableVtpm: true, enableIntegrityMonitoring: true },
     scheduling: { ...args.scheduling },

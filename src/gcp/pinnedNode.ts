@@ -138,6 +138,7 @@ export class PinnedNode extends pulumi.ComponentResource {
       externalAddress: !!external,
       serviceAccountEmail: email,
       startupScript,
+      ...(node.boot.drain ? { guestAttributes: true } : {}),
       scheduling: pinnedScheduling(),
       secureBoot: true,
       networkTags: [args.networkTag],

@@ -125,9 +125,12 @@ export function regionIdentities(nodes: { name: string }[], groups: { name: stri
   return names;
 }
 
-/** Instance metadata every fleet VM carries (no secret ever goes here): OS Login, no project-wide SSH keys. */
-export function instanceMetadata(): Record<string, string> {
-  return { "enable-oslogin": "TRUE", "block-project-ssh-keys": "TRUE", "serial-port-enable": "FALSE" };
+/**
+ * Instance metadata every fleet VM carries (no secret ever goes here): OS Login, no project-wide SSH keys.
+ * Orchestrators also enable guest attributes (their drain agent reports `livepeer-fleet/drained` there).
+ */
+export function instanceMetadata(opts: { guestAttributes?: boolean } = {}): Record<string, string> {
+  return { "enable-oslogin": "TRUE", "block-project-ssh-keys": "TRUE", "serial-port-enable": "FALSE", ...(opts.guestAttributes ? { "enable-guest-attributes": "TRUE" } : {}) };
 }
 
 export interface Scheduling {
@@ -195,8 +198,9 @@ export function workerUpdatePolicy(zones: number) {
 
 /**
  * Pinned groups of one keep the instance name and its stateful addresses/disk (RECREATE: the old VM must
- * release them first). OPPORTUNISTIC: a template change (e.g. a go-livepeer bump) reaches the node at its
- * next recreation, as on AWS; ordered O rollout with drain is issue #6.
+ * release them first). OPPORTUNISTIC: a template change (e.g. a go-livepeer bump) never recreates the node
+ * by itself on `pulumi up`; it reaches it at its next recreation, which for an O is `livepeer-fleet rollout`
+ * (drain first, one O at a time), as on AWS.
  */
 export function pinnedUpdatePolicy() {
   return { type: "OPPORTUNISTIC", minimalAction: "REPLACE", replacementMethod: "RECREATE", maxSurgeFixed: 0, maxUnavailableFixed: 1 } as const;

@@ -11,6 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
 import type { WorkerGroupLayout } from "../layout/types";
 import { renderBootScript } from "../layout/boot";
+import { gcpShutdownScript } from "../layout/drain";
 import { gcpNames } from "../naming";
 import { instanceTemplate } from "./instance";
 import { workerMigs, workerScheduling, workerUpdatePolicy } from "./policies";
@@ -72,6 +73,7 @@ export class WorkerGroup extends pulumi.ComponentResource {
         externalAddress: false,
         serviceAccountEmail: args.serviceAccountEmail,
         startupScript,
+        ...(g.boot.drain ? { shutdownScript: gcpShutdownScript() } : {}),
         scheduling: workerScheduling(mig.spot),
         guestAccelerators: [{ type: g.acceleratorType, count: g.capacity.gpusPerInstance }],
         secureBoot: false,

@@ -21,6 +21,7 @@
 import { shellQuote } from "./shell";
 import { capacityScript, modelCacheScript, CAPACITY_ENV, CAPACITY_SCRIPT, MODEL_CACHE_SCRIPT } from "./workerBoot";
 import { MAX_SESSIONS_VAR, PATHS, BootSpec, ContainerNetwork, ContainerUnit, SecretNeed } from "./types";
+import { addDrainAgent, addRewardCatchUp } from "./drain";
 
 export interface AwsBootContext {
   cloud: "aws";
@@ -87,7 +88,7 @@ export const UNITS = {
   unhealthy: unitName("unhealthy"),
   capacity: unitName("capacity"), modelCache: unitName("model-cache"),
 } as const;
-const RESERVED = new Set(["secrets", "network-interface", "data-volume", "readiness", "unhealthy", "metadata-guard", "capacity", "model-cache"]);
+const RESERVED = new Set(["secrets", "network-interface", "data-volume", "readiness", "unhealthy", "metadata-guard", "capacity", "model-cache", "drain", "reward-catchup", "shutdown"]);
 /** go-livepeer's RPC proxy container: the go-livepeer container starts after it. */
 const RPC_PROXY = "rpc-proxy";
 /** The EBS device name asked for at attach time (Nitro exposes it as NVMe; found by volume id). */
@@ -600,6 +601,8 @@ export function bootPlan(node: { name: string; boot: BootSpec }, ctx: BootContex
     files.push({ path: BOOT_PATHS.unhealthyScript, mode: "0700", content: unhealthyScript(ctx.region) });
     files.push({ path: `${BOOT_PATHS.units}/${UNITS.unhealthy}`, mode: "0644", content: unhealthyUnit() });
   }
+  // The drain agent starts before anything that can fail (src/layout/drain.ts).
+  addDrainAgent(b, ctx, files, unit);
   if (ctx.cloud === "aws" && ctx.networkInterfaceId) {
     files.push({ path: BOOT_PATHS.networkInterfaceScript, mode: "0700", content: attachScript("livepeer-fleet-network-interface", ctx.networkInterfaceId, ctx.region, [], NETWORK_INTERFACE_BODY) });
     unit(UNITS.networkInterface, oneshotUnit("livepeer-fleet: attach the node's network interface", [BOOT_PATHS.networkInterfaceScript], onFailure));
@@ -645,6 +648,7 @@ export function bootPlan(node: { name: string; boot: BootSpec }, ctx: BootContex
     files.push({ path: BOOT_PATHS.readiness, mode: "0644", content: READINESS_PY });
     unit(UNITS.readiness, readinessUnit(b.readiness));
   }
+  addRewardCatchUp(b, files, unit);
   const clash = files.find((f) => f.content.split("\n").includes(HEREDOC));
   if (clash) throw new Error(`boot file ${clash.path} contains the heredoc delimiter ${HEREDOC}`);
   return { files, units };

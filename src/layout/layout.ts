@@ -11,6 +11,7 @@ import { managedSubnets, zoneIndex } from "../spec/net";
 import { names } from "../naming";
 import { DEFAULT_MACHINE_TYPES } from "../spec/clouds";
 import type { NetworkLayout } from "./types";
+import { withDrain } from "./drain";
 
 const RPC_PROXY_CONTAINER_CONFIG = "/erpc.yaml";
 
@@ -104,7 +105,7 @@ export function buildLayout(fleet: Fleet): FleetLayout {
       }
     : undefined;
 
-  const regions = spec.regions.map((r) => regionLayout(spec, r, zone, redeemer));
+  const regions = spec.regions.map((r) => withDrain(spec, regionLayout(spec, r, zone, redeemer)));
   const dnsRecords: DnsRecordLayout[] = [];
   for (const r of regions) {
     for (const o of r.orchestrators) dnsRecords.push({ name: o.publicHostname!, kind: "node", region: r.name, node: o.name });

@@ -134,6 +134,37 @@ export interface BootSpec {
   maxSessionsByInstanceType?: Record<string, number>;
   /** AI workers: fill the model cache before go-livepeer starts. */
   modelCache?: AiWorkerLayout["modelCache"] & { dir: string };
+  /** The on-instance drain agent (src/layout/drain.ts): orchestrators and workers. */
+  drain?: DrainSpec;
+  /** The reward node: call reward once at boot if this round's call was missed (src/layout/drain.ts). */
+  rewardCatchUp?: RewardCatchUpSpec;
+}
+
+/**
+ * What a node does before it is replaced. An orchestrator fails its readiness, waits until its sessions
+ * end or `seconds` pass, then stops go-livepeer; a worker stops its containers. Then it tells the cloud
+ * (AWS: completes its group's terminate lifecycle action; GCP orchestrators: a guest attribute).
+ */
+export interface DrainSpec {
+  role: "orchestrator" | "worker";
+  /** Orchestrators: the drain bound (spec `rollout.drainSeconds`). Workers: 0. */
+  seconds: number;
+  /** Orchestrators: go-livepeer's loopback CLI port, whose /metrics gives livepeer_current_sessions_total. */
+  cliPort?: number;
+  /** systemd units stopped (in this order) once drained. */
+  stopUnits: string[];
+}
+
+/** Reward catch-up at boot: reads the chain through the loopback RPC proxy, calls the loopback CLI's /reward. */
+export interface RewardCatchUpSpec {
+  /** go-livepeer's loopback CLI port. */
+  cliPort: number;
+  /** The loopback RPC proxy URL (the same as go-livepeer's -ethUrl; no API key in it). */
+  rpcUrl: string;
+  /** The protocol Controller (contracts are resolved through it, as go-livepeer does). */
+  controller: string;
+  /** The registered orchestrator address whose lastRewardRound is compared with the current round. */
+  transcoder: string;
 }
 
 /** The variable a mixed-type worker's -maxSessions is read from (systemd EnvironmentFile). */

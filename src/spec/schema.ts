@@ -436,6 +436,23 @@ export const Funding = z
   .strict();
 export type Funding = z.infer<typeof Funding>;
 
+/** Bounds of `rollout.drainSeconds`: up to an hour per orchestrator (AWS lifecycle hooks allow two). */
+export const DRAIN_SECONDS = { min: 0, max: 3600, default: 600 } as const;
+const drainAccepted = `accepted: a whole number of seconds from ${DRAIN_SECONDS.min} to ${DRAIN_SECONDS.max} (default ${DRAIN_SECONDS.default}; 0 = do not wait for sessions)`;
+
+/** How orchestrators are replaced (`livepeer-fleet rollout`, AWS lifecycle hooks): the drain bound. */
+export const Rollout = z
+  .object({
+    /** Longest wait for an orchestrator's sessions to end before it is stopped and replaced. */
+    drainSeconds: z
+      .number({ error: `must be a number; ${drainAccepted}` })
+      .int(`must be a whole number; ${drainAccepted}`)
+      .min(DRAIN_SECONDS.min, `is below ${DRAIN_SECONDS.min}; ${drainAccepted}`)
+      .max(DRAIN_SECONDS.max, `is above ${DRAIN_SECONDS.max}; ${drainAccepted}`)
+      .default(DRAIN_SECONDS.default),
+  })
+  .strict();
+
 export const FleetSpecSchema = z
   .object({
     /** Fleet name: prefix of every resource name. */
@@ -462,6 +479,8 @@ export const FleetSpecSchema = z
     /** Balance thresholds for `chain check`. */
     funding: Funding.optional(),
     regions: z.array(Region),
+    /** Rolling updates: the drain bound of each orchestrator. Default `{ drainSeconds: 600 }`. */
+    rollout: Rollout.default({ drainSeconds: DRAIN_SECONDS.default }),
     /** Extra tags on every resource that takes them. */
     tags: z.record(z.string(), z.string()).default({}),
   })

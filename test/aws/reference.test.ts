@@ -10,6 +10,7 @@ import { planFile, FleetPlan } from "../../src/cli/plan";
 import type { PlannedResource } from "../../src/plan/engine";
 import { decodeUserData as decode, isGzip } from "../helpers/userData";
 import { UNHEALTHY_MIN_UPTIME } from "../../src/layout/boot";
+import { LIFECYCLE_HOOK_MARGIN, LIFECYCLE_HOOK_NAME } from "../../src/layout/drain";
 
 const REF = path.join(__dirname, "../../examples/reference/fleet.yaml");
 const raw = parseYaml(fs.readFileSync(REF, "utf8"));
@@ -245,7 +246,7 @@ test("IAM: each node role reads only its own secrets; workers read only the orch
   expect(o1.find((s: any) => s.Sid === "AttachOwnInterface").Resource).toEqual([expect.stringContaining(`network-interface/eni-`)]);
   expect(o1.find((s: any) => s.Sid === "AttachInterfaceToOwnInstance").Condition.StringEquals).toEqual({ "aws:ResourceTag/livepeer-fleet:node-id": "ref-use1-o1" });
   expect(eniId).toBeDefined();
-  expect(doc("ref-use1-t4-o1").Statement.map((s: any) => s.Sid).sort()).toEqual(["DecryptViaSecretsManager", "MarkOwnGroupInstanceUnhealthy", "ReadOwnSecrets"]);
+  expect(doc("ref-use1-t4-o1").Statement.map((s: any) => s.Sid).sort()).toEqual(["CompleteOwnGroupLifecycleAction", "DecryptViaSecretsManager", "FindOwnGroup", "MarkOwnGroupInstanceUnhealthy", "ReadOwnSecrets"]);
   // Session Manager only: no ssm:GetParameter* (the managed AmazonSSMManagedInstanceCore would allow
   // every parameter of the account), no managed policy attachments at all
   const ssm = ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.endsWith("-ssm"));
@@ -259,12 +260,12 @@ test("IAM: each node role reads only its own secrets; workers read only the orch
   for (const p of ofType("aws:iam/rolePolicy:RolePolicy")) {
     for (const s of JSON.parse(p.inputs.policy as string).Statement) {
       expect(s.Action).not.toContain("*");
-      if (s.Resource === "*") expect(s.Action.every((a: string) => /^(ec2:Describe|ssm:UpdateInstanceInformation$|ssmmessages:|ec2messages:)/.test(a))).toBe(true);
+      if (s.Resource === "*") expect(s.Action.every((a: string) => /^(ec2:Describe|autoscaling:DescribeAutoScalingInstances$|ssm:UpdateInstanceInformation$|ssmmessages:|ec2messages:)/.test(a))).toBe(true);
     }
   }
 });
 
-test("IAM: every node may mark instances Unhealthy (a failed boot) only in its own Auto Scaling group, matched by that group's own tag", () => {
+test("IAM: every node may mark instances Unhealthy (a failed boot), and O and worker nodes complete a lifecycle action (drain), only in their own Auto Scaling group, matched by that group's own tag", () => {
   const doc = (name: string) => JSON.parse(byKey(`aws:iam/rolePolicy:RolePolicy::${name}`)!.inputs.policy as string);
   const groups = ofType("aws:autoscaling/group:Group");
   expect(groups.map((g) => g.name).sort()).toEqual(["ref-use1-o1", "ref-use1-o2", "ref-use1-redeemer", "ref-use1-reward", "ref-use1-sdxl-o1", "ref-use1-sdxl-o2", "ref-use1-t4-o1", "ref-use1-t4-o2"]);
@@ -272,13 +273,20 @@ test("IAM: every node may mark instances Unhealthy (a failed boot) only in its o
     const key = /-(t4|sdxl)-/.test(g.name) ? "livepeer-fleet:group" : "livepeer-fleet:node-id";
     expect((g.inputs.tags as any[]).filter((t) => t.key === key)).toEqual([{ key, value: g.name, propagateAtLaunch: true }]);
     const marks = doc(g.name).Statement.filter((st: any) => st.Action.some((a: string) => a.startsWith("autoscaling:")));
-    expect(marks).toEqual([{
-      Sid: "MarkOwnGroupInstanceUnhealthy",
-      Effect: "Allow",
-      Action: ["autoscaling:SetInstanceHealth"],
+    const ownGroup = {
       Resource: [expect.stringMatching(/^arn:aws:autoscaling:us-east-1:\d{12}:autoScalingGroup:\*$/)],
       Condition: { StringEquals: { [`autoscaling:ResourceTag/${key}`]: g.name } },
-    }]);
+    };
+    const drains = !/-(redeemer|reward)$/.test(g.name);
+    expect(marks).toEqual([
+      { Sid: "MarkOwnGroupInstanceUnhealthy", Effect: "Allow", Action: ["autoscaling:SetInstanceHealth"], ...ownGroup },
+      ...(drains
+        ? [
+            { Sid: "CompleteOwnGroupLifecycleAction", Effect: "Allow", Action: ["autoscaling:CompleteLifecycleAction"], ...ownGroup },
+            { Sid: "FindOwnGroup", Effect: "Allow", Action: ["autoscaling:DescribeAutoScalingInstances"], Resource: "*" },
+          ]
+        : []),
+    ]);
     // a failed boot waits this long before the call: the group would ignore it during its grace period
     expect(g.inputs.healthCheckGracePeriod).toBeLessThanOrEqual(UNHEALTHY_MIN_UPTIME);
     expect(g.inputs.healthCheckType).toBe("EC2");
@@ -314,4 +322,35 @@ test("outputs: service URI, per-node hostnames and IPs, wallets to fund, worker 
   expect(o.nodes.o1.publicIp).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
   expect(Object.keys(o.walletsToFund).sort()).toEqual(["redeemer", "reward"]);
   expect(Object.keys(o.workerGroups).sort()).toEqual(["sdxl-o1", "sdxl-o2", "t4-o1", "t4-o2"]);
+});
+
+test("drain: a terminate lifecycle hook on every O and worker group (timeout = drain bound + margin, then CONTINUE); none on redeemer/reward; O groups never roll by themselves", () => {
+  const hooks = ofType("aws:autoscaling/lifecycleHook:LifecycleHook");
+  expect(hooks.map((h) => h.name).sort()).toEqual(["ref-use1-o1-drain", "ref-use1-o2-drain", "ref-use1-sdxl-o1-drain", "ref-use1-sdxl-o2-drain", "ref-use1-t4-o1-drain", "ref-use1-t4-o2-drain"]);
+  for (const h of hooks) {
+    const owner = h.name.replace(/-drain$/, "");
+    const group = byKey(`aws:autoscaling/group:Group::${owner}`)!;
+    const isO = !/-(t4|sdxl)-/.test(owner);
+    expect(h.parent).toBe(`livepeer-fleet:aws:${isO ? "PinnedNode" : "WorkerGroup"}::${owner}`);
+    expect(h.inputs).toEqual({
+      autoscalingGroupName: expect.stringContaining(owner),
+      name: LIFECYCLE_HOOK_NAME,
+      lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
+      // the reference spec leaves rollout.drainSeconds at its default (600)
+      heartbeatTimeout: (isO ? 600 : 0) + LIFECYCLE_HOOK_MARGIN,
+      defaultResult: "CONTINUE",
+    });
+    expect(group).toBeDefined();
+    // the boot script carries the agent that completes exactly this hook
+    const script = decode(byKey(`aws:ec2/launchTemplate:LaunchTemplate::${owner}`)!.inputs.userData as string);
+    expect(script).toContain(`HOOK=${LIFECYCLE_HOOK_NAME}\n`);
+    expect(script).toContain(isO ? "DRAIN_SECONDS=600\n" : "ROLE=worker\n");
+  }
+  for (const n of ["ref-use1-o1", "ref-use1-o2", "ref-use1-redeemer", "ref-use1-reward"]) {
+    // no instanceRefresh: a template change reaches a pinned node only through `livepeer-fleet rollout` or a replacement
+    const g = byKey(`aws:autoscaling/group:Group::${n}`)!;
+    expect(g.inputs.instanceRefresh).toBeUndefined();
+    // and every replacement terminates the old instance (after its drain) before launching: the interface moves over
+    expect(g.inputs.instanceMaintenancePolicy).toEqual({ minHealthyPercentage: 0, maxHealthyPercentage: 100 });
+  }
 });

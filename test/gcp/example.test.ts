@@ -10,6 +10,7 @@ import { parse as parseYaml } from "yaml";
 import { planFile, FleetPlan } from "../../src/cli/plan";
 import type { PlannedResource } from "../../src/plan/engine";
 import { GCP_NAME } from "../../src/naming";
+import { gcpShutdownScript } from "../../src/layout/drain";
 
 const DIR = path.join(__dirname, "../../examples/gcp");
 const FILE = path.join(DIR, "fleet.yaml");
@@ -237,7 +238,14 @@ test("every VM: Shielded VM, its own service account, OS Login with project keys
     const i = t.inputs as any;
     const identity = t.name.replace(/-spot$/, "");
     expect(i.serviceAccount).toEqual({ email: sa(identity), scopes: ["cloud-platform"] });
-    expect(i.metadata).toEqual({ "enable-oslogin": "TRUE", "block-project-ssh-keys": "TRUE", "serial-port-enable": "FALSE" });
+    const isO = /-o[12]$/.test(t.name) && !t.name.includes("-l4-");
+    const isWorker = t.name.includes("-l4-");
+    expect(i.metadata).toEqual({
+      "enable-oslogin": "TRUE", "block-project-ssh-keys": "TRUE", "serial-port-enable": "FALSE",
+      // orchestrators report "drained" as a guest attribute; workers stop their containers at shutdown
+      ...(isO ? { "enable-guest-attributes": "TRUE" } : {}),
+      ...(isWorker ? { "shutdown-script": gcpShutdownScript() } : {}),
+    });
     expect(i.shieldedInstanceConfig).toMatchObject({ enableVtpm: true, enableIntegrityMonitoring: true });
     expect(i.canIpForward).toBe(false);
     expect(i.disks).toEqual([expect.objectContaining({ boot: true, autoDelete: true, diskType: "pd-balanced" })]);

@@ -19,6 +19,7 @@ import {
   bootPlan, dockerRunArgv, renderBootScript, shellQuote, systemdQuote, unitName,
 } from "../../src/layout/boot";
 import { USER_DATA_LIMIT, encodeUserData, gzipUserData } from "../../src/aws/userData";
+import { DRAIN_PATHS, DRAIN_UNITS } from "../../src/layout/drain";
 import { decodeUserData } from "../helpers/userData";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -216,9 +217,10 @@ describe("rendered boot scripts (reference fleet)", () => {
     expect([has(rd, BOOT_PATHS.networkInterfaceScript), has(rd, BOOT_PATHS.dataVolumeScript)]).toEqual([true, true]);
     expect([has(w, BOOT_PATHS.networkInterfaceScript), has(w, BOOT_PATHS.dataVolumeScript)]).toEqual([false, false]);
     expect(render(w)).not.toMatch(/eni-|vol-|attach-/);
-    // a worker reads IMDS only for its instance id, to mark itself Unhealthy after a failed boot
+    // a worker reads IMDS for its instance id, to mark itself Unhealthy after a failed boot,
     const imds = bootPlan(w.node, w.ctx).files.filter((f) => f.content.includes(METADATA_IP)).map((f) => f.path);
-    expect(imds).toEqual([BOOT_PATHS.unhealthyScript]);
+    // and its drain agent polls its target lifecycle state (and its instance id, to complete the action)
+    expect(imds).toEqual([BOOT_PATHS.unhealthyScript, DRAIN_PATHS.agent]);
     const eni = fileOf(o, BOOT_PATHS.networkInterfaceScript)!.content;
     expect(eni).toContain(`RES=${ENI}`);
     expect(eni).toContain("--device-index 1");
@@ -344,8 +346,10 @@ mkdir -p "$(dirname "$FAKE/root$2")"; cat "$1" > "$FAKE/root$2"; chmod "$mode" "
     expect(enable).toBeGreaterThan(Math.max(...images.map((i) => at(`docker pull --quiet ${i}`))));
     const starts = plan.units.map((u) => at(`systemctl start ${u}`));
     expect(starts.every((s, i) => s > enable && (i === 0 || s > starts[i - 1]))).toBe(true);
-    const expectedOrder = [UNITS.networkInterface, UNITS.dataVolume, UNITS.secrets, UNITS.capacity, UNITS.modelCache, unitName("rpc-proxy"), unitName("livepeer"), UNITS.readiness];
+    const expectedOrder = [DRAIN_UNITS.agent, UNITS.networkInterface, UNITS.dataVolume, UNITS.secrets, UNITS.capacity, UNITS.modelCache, unitName("rpc-proxy"), unitName("livepeer"), UNITS.readiness, DRAIN_UNITS.rewardCatchUp];
     expect(plan.units).toEqual(expectedOrder.filter((u) => plan.units.includes(u)));
+    expect(plan.units.includes(DRAIN_UNITS.agent)).toBe(c.kind === "orchestrator" || c.kind === "worker");
+    expect(plan.units.includes(DRAIN_UNITS.rewardCatchUp)).toBe(c.kind === "reward");
     expect(plan.units.includes(UNITS.readiness)).toBe(c.kind === "orchestrator");
   });
 
@@ -885,7 +889,7 @@ describe("rendered boot scripts (GCP example fleet)", () => {
     expect(words(lp, "Requires")).not.toContain(UNITS.networkInterface);
     expect(bootPlan(rd.node, rd.ctx).units).toEqual([UNITS.dataVolume, UNITS.secrets, unitName("rpc-proxy"), unitName("livepeer")]);
     const o = gcpByKind("orchestrator");
-    expect(bootPlan(o.node, o.ctx).units).toEqual([UNITS.secrets, unitName("rpc-proxy"), unitName("livepeer"), UNITS.readiness]);
+    expect(bootPlan(o.node, o.ctx).units).toEqual([DRAIN_UNITS.agent, UNITS.secrets, unitName("rpc-proxy"), unitName("livepeer"), UNITS.readiness]);
   });
 
   test("the containers run exactly as on AWS: same docker argv and go-livepeer argv per unit", () => {
