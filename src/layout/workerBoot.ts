@@ -46,14 +46,14 @@ log "instance type $type: -maxSessions $n"`,
  */
 export function modelCacheScript(cache: NonNullable<BootSpec["modelCache"]>, cloud: "aws" | "gcp", region: string, runnerImage: string | undefined, guard: string | undefined): string {
   const dir = cache.dir;
-  const lines = [...HEAD("livepeer-fleet-model-cache"), `DIR=${q(dir)}`, `MARK="$DIR/${MODEL_CACHE_MARKER}"`];
+  const lines = [...HEAD("livepeer-fleet-model-cache"), `DIR=${q(dir)}`];
   if (cache.source === "image") {
     lines.push(String.raw`[ -d "$DIR" ] || die "model directory $DIR is not on this machine image (modelCache.source image)"
 [ -n "$(ls -A "$DIR")" ] || die "model directory $DIR is empty (modelCache.source image)"
 log "models from the machine image at $DIR"`);
     return lines.join("\n") + "\n";
   }
-  lines.push(String.raw`if [ -e "$MARK" ]; then log "model cache at $DIR already filled"; exit 0; fi
+  lines.push(`MARK="$DIR/${MODEL_CACHE_MARKER}"`, String.raw`if [ -e "$MARK" ]; then log "model cache at $DIR already filled"; exit 0; fi
 install -d -m 0755 "$DIR"`);
   if (cache.source === "bucket") {
     const copy = cloud === "aws"

@@ -4,6 +4,7 @@
  * docker, systemctl…) in a temp directory: secret fetch fails closed, attach loops, format-only-if-blank,
  * the readiness endpoint's answers, and what the user-data itself installs and starts, in which order.
  */
+import { sandbox as makeSandbox, Sandbox } from "../helpers/sandbox";
 import { spawn, spawnSync, ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
@@ -74,30 +75,10 @@ function plaintexts(): string[] {
 }
 
 // ---- a sandbox with shimmed commands -----------------------------------------------------------------
-interface Sandbox { dir: string; run(script: string, args?: string[], env?: Record<string, string>, input?: string): { status: number | null; out: string }; read(rel: string): string }
 const TEMP: string[] = [];
 const tempDir = (prefix: string) => { const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix)); TEMP.push(d); return d; };
 afterAll(() => TEMP.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-
-function sandbox(shims: Record<string, string>): Sandbox {
-  const dir = tempDir("lpf-boot-");
-  fs.mkdirSync(path.join(dir, "bin"));
-  for (const [name, body] of Object.entries({ sleep: "exit 0", logger: "exit 0", ...shims })) {
-    fs.writeFileSync(path.join(dir, "bin", name), `#!/bin/bash\n${body}\n`, { mode: 0o755 });
-  }
-  return {
-    dir,
-    run(script, args = [], env = {}, input) {
-      const file = path.join(dir, `script-${Math.random().toString(36).slice(2)}.sh`);
-      fs.writeFileSync(file, script, { mode: 0o700 });
-      const r = spawnSync("bash", [file, ...args], {
-        encoding: "utf8", input, env: { ...process.env, ...env, PATH: `${dir}/bin:${process.env.PATH}`, FAKE: dir },
-      });
-      return { status: r.status, out: `${r.stdout}${r.stderr}` };
-    },
-    read: (rel) => fs.readFileSync(path.join(dir, rel), "utf8"),
-  };
-}
+const sandbox = (shims: Record<string, string>): Sandbox => makeSandbox(shims, "lpf-boot-");
 const sanitize = (s: string) => s.replace(/[^A-Za-z0-9]/g, "_");
 
 describe("helpers", () => {
