@@ -42,7 +42,7 @@ export interface FleetNodeOutput {
   hostname?: string;
   publicIp?: pulumi.Output<string>;
   privateIp: pulumi.Output<string>;
-  walletAddress: string;
+  walletAddress?: string;
   groupName: pulumi.Output<string>;
 }
 
@@ -136,7 +136,7 @@ export class OrchestratorFleet extends pulumi.ComponentResource {
       this.regions[r.name] = region;
       for (const [node, out] of Object.entries(region.nodes) as [string, NodeOutputs][]) {
         this.nodes[node] = { region: r.name, ...out };
-        this.hotWallets[node] = out.walletAddress;
+        if (out.walletAddress) this.hotWallets[node] = out.walletAddress;
       }
       Object.assign(this.workerGroups, region.workerGroups);
     }
@@ -154,7 +154,7 @@ export class OrchestratorFleet extends pulumi.ComponentResource {
     }
     dns.finish(this);
     for (const [node, n] of Object.entries(this.nodes)) {
-      if (n.role !== "orchestrator" || !spec.redeemer) this.walletsToFund[node] = n.walletAddress;
+      if (n.walletAddress && (n.role !== "orchestrator" || !spec.redeemer)) this.walletsToFund[node] = n.walletAddress;
     }
 
     this.registerOutputs({ serviceUri: this.serviceUri, nodes: this.nodes, hotWallets: this.hotWallets, walletsToFund: this.walletsToFund, workerGroups: this.workerGroups });

@@ -41,6 +41,8 @@ export interface NodePolicyInput {
   instanceArnPrefix: string;
   /** ARN prefix of Auto Scaling groups in the account and region, `arn:aws:autoscaling:<region>:<account>:autoScalingGroup:`. */
   autoScalingGroupArnPrefix: string;
+  /** CloudWatch log groups the node writes to (docker's awslogs driver, the metrics agent's EMF events). */
+  logGroupArns?: string[];
 }
 
 /**
@@ -76,6 +78,16 @@ export function nodePolicy(p: NodePolicyInput): PolicyDocument {
   if (p.volumeArn) {
     statements.push({ Sid: "AttachOwnVolume", Effect: "Allow", Action: ["ec2:AttachVolume"], Resource: [p.volumeArn] });
     statements.push({ Sid: "AttachVolumeToOwnInstance", Effect: "Allow", Action: ["ec2:AttachVolume"], Resource: [`${p.instanceArnPrefix}*`], Condition: tagCondition });
+  }
+  if (p.logGroupArns?.length) {
+    // Streams in the region's own log groups only: no CreateLogGroup, no other group, no reads of events.
+    const groups = p.logGroupArns.map((a) => a.replace(/:\*$/, ""));
+    statements.push({
+      Sid: "WriteOwnLogGroups",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+      Resource: groups.flatMap((g) => [g, `${g}:log-stream:*`]),
+    });
   }
   if (p.networkInterfaceArn || p.volumeArn) {
     // Describe calls cannot be scoped to resources; they reveal no secret.

@@ -10,6 +10,7 @@ import { managedSubnets, zoneIndex } from "../spec/net";
 import { names } from "../naming";
 import { DEFAULT_MACHINE_TYPES, gcpAcceleratorType } from "../spec/clouds";
 import type { NetworkLayout } from "./types";
+import { withObservability } from "./monitoring";
 
 const RPC_PROXY_CONTAINER_CONFIG = "/erpc.yaml";
 
@@ -110,7 +111,7 @@ export function buildLayout(fleet: Fleet): FleetLayout {
     for (const o of r.orchestrators) dnsRecords.push({ name: o.publicHostname!, kind: "node", region: r.name, node: o.name });
     dnsRecords.push({ name: serviceHost(spec), kind: "service", region: r.name });
   }
-  return {
+  return withObservability(spec, {
     name: spec.name,
     network: spec.network,
     chainId: CHAIN_IDS[spec.network],
@@ -125,7 +126,7 @@ export function buildLayout(fleet: Fleet): FleetLayout {
     dnsRecords,
     tags: spec.tags,
     warnings: fleetWarnings(spec),
-  };
+  });
 }
 
 /** Hostname label of the redeemer when Os of other regions reach it over the internet. */
