@@ -56,6 +56,8 @@ export class OrchestratorFleet extends pulumi.ComponentResource {
   readonly walletsToFund: Record<string, string> = {};
   /** Worker group name → autoscaling group name. */
   readonly workerGroups: Record<string, pulumi.Output<string>> = {};
+  /** Region name → its monitoring node (spec `monitoring`): the group to find for SSM / IAP forwarding to Grafana. */
+  readonly monitoring: Record<string, FleetNodeOutput> = {};
   readonly regions: Record<string, RegionComponent> = {};
 
   constructor(name: string, args: OrchestratorFleetArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -135,6 +137,11 @@ export class OrchestratorFleet extends pulumi.ComponentResource {
       const region: RegionComponent = r.cloud === "aws" ? new AwsRegion(r.resourceName, regionArgs, opts) : new GcpRegion(r.resourceName, regionArgs, opts);
       this.regions[r.name] = region;
       for (const [node, out] of Object.entries(region.nodes) as [string, NodeOutputs][]) {
+        // Every region has its own monitoring node, all named `monitoring`: reported by region.
+        if (out.role === "monitoring") {
+          this.monitoring[r.name] = { region: r.name, ...out };
+          continue;
+        }
         this.nodes[node] = { region: r.name, ...out };
         if (out.walletAddress) this.hotWallets[node] = out.walletAddress;
       }
@@ -157,6 +164,6 @@ export class OrchestratorFleet extends pulumi.ComponentResource {
       if (n.walletAddress && (n.role !== "orchestrator" || !spec.redeemer)) this.walletsToFund[node] = n.walletAddress;
     }
 
-    this.registerOutputs({ serviceUri: this.serviceUri, nodes: this.nodes, hotWallets: this.hotWallets, walletsToFund: this.walletsToFund, workerGroups: this.workerGroups });
+    this.registerOutputs({ serviceUri: this.serviceUri, nodes: this.nodes, hotWallets: this.hotWallets, walletsToFund: this.walletsToFund, workerGroups: this.workerGroups, monitoring: this.monitoring });
   }
 }
