@@ -222,3 +222,14 @@ test("no plaintext secret on any container's command line or log options, nor an
   const json = JSON.stringify(rs) + argvs.join("\n") + ofType("aws:ec2/launchTemplate:LaunchTemplate").map((lt) => decodeUserData(lt.inputs.userData as string)).join("\n");
   for (const s of secrets) expect(json).not.toContain(s);
 });
+
+test("the monitoring node's boot (no secrets, no go-livepeer) is valid bash on both clouds and starts only the monitoring container", () => {
+  const { spawnSync } = require("child_process");
+  for (const region of ["use1", "euw4"]) {
+    const s = script(region, "monitoring");
+    expect([region, spawnSync("bash", ["-n"], { input: s, encoding: "utf8" }).status]).toEqual([region, 0]);
+    const runs = s.split("\n").filter((l) => l.startsWith("ExecStart=/usr/bin/docker run "));
+    expect(runs.map((l) => / --name (\S+) /.exec(l)![1])).toEqual(["monitoring"]);
+    expect(s).not.toMatch(/fetch_one /);
+  }
+});
