@@ -42,7 +42,7 @@ export interface FleetNodeOutput {
   hostname?: string;
   publicIp?: pulumi.Output<string>;
   privateIp: pulumi.Output<string>;
-  walletAddress: string;
+  walletAddress?: string;
   groupName: pulumi.Output<string>;
 }
 
@@ -56,6 +56,8 @@ export class OrchestratorFleet extends pulumi.ComponentResource {
   readonly walletsToFund: Record<string, string> = {};
   /** Worker group name → autoscaling group name. */
   readonly workerGroups: Record<string, pulumi.Output<string>> = {};
+  /** Region name → its monitoring node (spec `monitoring`): the group to find for SSM / IAP forwarding to Grafana. */
+  readonly monitoring: Record<string, FleetNodeOutput> = {};
   readonly regions: Record<string, RegionComponent> = {};
 
   constructor(name: string, args: OrchestratorFleetArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -140,8 +142,13 @@ export class OrchestratorFleet extends pulumi.ComponentResource {
       const region: RegionComponent = r.cloud === "aws" ? new AwsRegion(r.resourceName, regionArgs, opts) : new GcpRegion(r.resourceName, regionArgs, opts);
       this.regions[r.name] = region;
       for (const [node, out] of Object.entries(region.nodes) as [string, NodeOutputs][]) {
+        // Every region has its own monitoring node, all named `monitoring`: reported by region.
+        if (out.role === "monitoring") {
+          this.monitoring[r.name] = { region: r.name, ...out };
+          continue;
+        }
         this.nodes[node] = { region: r.name, ...out };
-        this.hotWallets[node] = out.walletAddress;
+        if (out.walletAddress) this.hotWallets[node] = out.walletAddress;
       }
       Object.assign(this.workerGroups, region.workerGroups);
     }
@@ -159,9 +166,9 @@ export class OrchestratorFleet extends pulumi.ComponentResource {
     }
     dns.finish(this);
     for (const [node, n] of Object.entries(this.nodes)) {
-      if (n.role !== "orchestrator" || !spec.redeemer) this.walletsToFund[node] = n.walletAddress;
+      if (n.walletAddress && (n.role !== "orchestrator" || !spec.redeemer)) this.walletsToFund[node] = n.walletAddress;
     }
 
-    this.registerOutputs({ serviceUri: this.serviceUri, nodes: this.nodes, hotWallets: this.hotWallets, walletsToFund: this.walletsToFund, workerGroups: this.workerGroups });
+    this.registerOutputs({ serviceUri: this.serviceUri, nodes: this.nodes, hotWallets: this.hotWallets, walletsToFund: this.walletsToFund, workerGroups: this.workerGroups, monitoring: this.monitoring });
   }
 }

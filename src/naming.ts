@@ -57,6 +57,10 @@ export const names = {
   /** Physical NLB name: `<fleet>-<region>`, cut to 32 characters with a hash if longer. */
   loadBalancerPhysical: (fleet: string, region: string) => fit(join(fleet, region), NAME_LIMITS.awsLoadBalancer),
   targetGroupPhysical: (fleet: string, region: string) => fit(join(fleet, region, "8935"), NAME_LIMITS.awsTargetGroup),
+  /** CloudWatch log group (≤ 512): `/livepeer-fleet/<fleet>/<region>/<kind>` (containers: docker output; metrics: the agents' EMF events). */
+  logGroup: (fleet: string, region: string, kind: "containers" | "metrics") => `/livepeer-fleet/${fleet}/${region}/${kind}`,
+  /** An alert e-mail subscription / notification channel: `<region stem>-alerts-<hash of the address>` (stable when the list is reordered). */
+  alertEmail: (regionStem: string, email: string) => join(regionStem, "alerts", shortHash(email.trim().toLowerCase(), 8)),
   /** GCP service account id (6–30): `lp-<hash>` derived from the full node name when too long. */
   gcpServiceAccountId: (fleet: string, region: string, node: string) => {
     const full = join(fleet, region, node);

@@ -72,6 +72,7 @@ export function fleetOutputs(f: OrchestratorFleet): Record<string, unknown> {
     hotWallets: f.hotWallets,
     walletsToFund: f.walletsToFund,
     workerGroups: f.workerGroups,
+    ...(Object.keys(f.monitoring).length ? { monitoring: f.monitoring } : {}),
   };
 }
 

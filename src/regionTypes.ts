@@ -21,7 +21,8 @@ export interface NodeOutputs {
   privateIp: pulumi.Output<string>;
   publicIp?: pulumi.Output<string>;
   hostname?: string;
-  walletAddress: string;
+  /** The node's hot wallet; none on a monitoring node. */
+  walletAddress?: string;
   /** The node's group of one (AWS autoscaling group / GCP instance group manager). */
   groupName: pulumi.Output<string>;
 }
@@ -42,7 +43,7 @@ export interface RegionComponent extends pulumi.ComponentResource {
 
 /** A pinned node's outputs as the fleet reports them, from its layout and its component. */
 export function nodeOutputs(
-  node: { role: string; walletAddress: string },
+  node: { role: string; walletAddress?: string },
   n: { privateIp: pulumi.Output<string>; publicIp?: pulumi.Output<string>; hostname?: string; groupName: pulumi.Output<string> },
 ): NodeOutputs {
   return {
@@ -50,7 +51,7 @@ export function nodeOutputs(
     privateIp: n.privateIp,
     ...(n.publicIp ? { publicIp: n.publicIp } : {}),
     ...(n.hostname ? { hostname: n.hostname } : {}),
-    walletAddress: node.walletAddress,
+    ...(node.walletAddress ? { walletAddress: node.walletAddress } : {}),
     groupName: n.groupName,
   };
 }

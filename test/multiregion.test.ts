@@ -90,7 +90,17 @@ test("growth without churn: adding ap-southeast-1 only adds resources outside it
   };
   expect([...a.keys()].filter((k) => !b.has(k))).toEqual([]); // nothing removed or renamed
   const changed = [...a.keys()].filter((k) => JSON.stringify(a.get(k)!.inputs) !== JSON.stringify(b.get(k)!.inputs));
-  expect(changed).toEqual([]); // nothing changed in place either (no monitoring target list yet)
+  expect(changed).toEqual([]); // nothing changed in place either
+  // monitoring is per region: the other regions' monitoring nodes (their boot scripts and target lists
+  // included) are untouched; the new region brings its own
+  const monitoringOf = (m: Map<string, PlannedResource>, region: string) => [...m.values()].filter((r) => r.parent === `livepeer-fleet:${region === "euw4" ? "gcp" : "aws"}:PinnedNode::lpf-${region}-monitoring`);
+  for (const region of ["use1", "euw4"]) {
+    const before = monitoringOf(a, region);
+    expect(before.length).toBeGreaterThan(4);
+    expect(monitoringOf(b, region).map((r) => JSON.stringify(r))).toEqual(before.map((r) => JSON.stringify(r)));
+  }
+  expect(monitoringOf(a, "apse1")).toEqual([]);
+  expect(monitoringOf(b, "apse1").length).toBeGreaterThan(4);
   const addedOutside = [...b.values()].filter((r) => !a.has(key(r)) && !inNew(r)).map(key).sort();
   expect(addedOutside).toEqual([
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::lpf-use1-redeemer-from-apse1-ap-southeast-1a",

@@ -19,6 +19,8 @@ export interface IdentityArgs {
   kmsKeyArn: pulumi.Input<string>;
   networkInterfaceId?: pulumi.Input<string>;
   volumeId?: pulumi.Input<string>;
+  /** CloudWatch log groups the node writes to (container output, metrics). */
+  logGroupArns?: pulumi.Input<string>[];
   /** Carried by the node's instances and its Auto Scaling group (IAM conditions match it). */
   instanceTag: { key: string; value: string };
   /** AI workers with a bucket model cache: the bucket (and prefix) they may read. */
@@ -38,8 +40,8 @@ export function nodeIdentity(name: string, parent: pulumi.Resource, args: Identi
   const identity = aws.getCallerIdentityOutput({}, child);
   const partition = aws.getPartitionOutput({}, child);
   const policy = pulumi
-    .all([pulumi.all(args.secretArns), args.kmsKeyArn, args.networkInterfaceId, args.volumeId, identity.accountId, partition.partition])
-    .apply(([secretArns, kmsKeyArn, eni, vol, account, part]) => {
+    .all([pulumi.all(args.secretArns), args.kmsKeyArn, args.networkInterfaceId, args.volumeId, identity.accountId, partition.partition, pulumi.all(args.logGroupArns ?? [])])
+    .apply(([secretArns, kmsKeyArn, eni, vol, account, part, logGroupArns]) => {
       const prefix = `arn:${part}:ec2:${args.region}:${account}:`;
       const input: NodePolicyInput = {
         region: args.region,
@@ -52,6 +54,7 @@ export function nodeIdentity(name: string, parent: pulumi.Resource, args: Identi
         ...(eni ? { networkInterfaceArn: `${prefix}network-interface/${eni}` } : {}),
         ...(vol ? { volumeArn: `${prefix}volume/${vol}` } : {}),
         ...(args.modelBucket ? { modelBucket: { partition: part, ...args.modelBucket } } : {}),
+        ...(logGroupArns.length ? { logGroupArns } : {}),
       };
       return JSON.stringify(nodePolicy(input));
     });

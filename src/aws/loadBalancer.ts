@@ -20,6 +20,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
   readonly dnsName: pulumi.Output<string>;
   readonly zoneId: pulumi.Output<string>;
   readonly arn: pulumi.Output<string>;
+  /** CloudWatch dimension values (AWS/NetworkELB `LoadBalancer`, `TargetGroup`) for alarms. */
+  readonly arnSuffix: pulumi.Output<string>;
+  readonly targetGroupArnSuffix: pulumi.Output<string>;
 
   constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livepeer-fleet:aws:LoadBalancer", name, {}, opts);
@@ -69,6 +72,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
     this.dnsName = nlb.dnsName;
     this.zoneId = nlb.zoneId;
     this.arn = nlb.arn;
+    this.arnSuffix = nlb.arnSuffix;
+    this.targetGroupArnSuffix = tg.arnSuffix;
     this.registerOutputs({ dnsName: this.dnsName, zoneId: this.zoneId, arn: this.arn });
   }
 }

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { PinnedNodeLayout } from "../layout/types";
 import { renderBootScript } from "../layout/boot";
+import { withScrapeTargets } from "../layout/monitoring";
 import { drainHook, launchTemplate, nodeIdentity } from "./instance";
 import type { DnsWriter } from "../dns/writer";
 
@@ -33,6 +34,12 @@ export interface PinnedNodeArgs {
   kmsKeyArn: pulumi.Input<string>;
   /** The fleet's DNS zone, for the node's public hostname (orchestrators). */
   dns?: DnsWriter;
+  /** Membership group of the region's monitoring node (source for `from: monitoring` rules). */
+  monitoringSecurityGroupId?: pulumi.Input<string>;
+  /** CloudWatch log groups the node writes to (its containers' output, its metrics agent's events). */
+  logGroupArns?: pulumi.Input<string>[];
+  /** Monitoring node: private address of each node it scrapes (node name → IPv4). */
+  scrapeTargets?: Record<string, pulumi.Input<string>>;
   tags: Record<string, string>;
 }
 
@@ -57,14 +64,19 @@ export class PinnedNode extends pulumi.ComponentResource {
       tags: { ...tags, Name: name },
     }, child);
     // `remote-orchestrators` rules are added one address at a time by the fleet (allowRedeemerClient).
-    node.ingress.filter((rule) => rule.from !== "remote-orchestrators").forEach((rule) => {
-      const source =
-        rule.from === "internet" ? { cidrIpv4: "0.0.0.0/0" }
-        : rule.from === "vpc" ? { cidrIpv4: args.vpcCidr }
-        : { referencedSecurityGroupId: args.orchestratorsSecurityGroupId };
-      new aws.vpc.SecurityGroupIngressRule(`${name}-in-${rule.port}-${rule.from}`, {
-        securityGroupId: sg.id, ipProtocol: "tcp", fromPort: rule.port, toPort: rule.port, description: rule.description, ...source,
-      }, child);
+    // `iap` is GCP's forwarding range: on AWS Grafana is reached by SSM port forwarding (no rule needed).
+    node.ingress.filter((rule) => rule.from !== "remote-orchestrators" && rule.from !== "iap").forEach((rule) => {
+      const rules: { suffix: string; source: Record<string, pulumi.Input<string>> }[] =
+        rule.from === "internet" ? [{ suffix: "", source: { cidrIpv4: "0.0.0.0/0" } }]
+        : rule.from === "vpc" ? [{ suffix: "", source: { cidrIpv4: args.vpcCidr } }]
+        : rule.from === "cidrs" ? (rule.cidrs ?? []).map((c) => ({ suffix: `-${c.replace(/[./]/g, "-")}`, source: { cidrIpv4: c } }))
+        : rule.from === "monitoring" ? [{ suffix: "", source: { referencedSecurityGroupId: required(args.monitoringSecurityGroupId, "monitoringSecurityGroupId") } }]
+        : [{ suffix: "", source: { referencedSecurityGroupId: args.orchestratorsSecurityGroupId } }];
+      for (const r of rules) {
+        new aws.vpc.SecurityGroupIngressRule(`${name}-in-${rule.port}-${rule.from}${r.suffix}`, {
+          securityGroupId: sg.id, ipProtocol: "tcp", fromPort: rule.port, toPort: rule.port, description: rule.description, ...r.source,
+        }, child);
+      }
     });
     new aws.vpc.SecurityGroupEgressRule(`${name}-out`, { securityGroupId: sg.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "egress" }, child);
 
@@ -110,20 +122,23 @@ export class PinnedNode extends pulumi.ComponentResource {
       kmsKeyArn: args.kmsKeyArn,
       networkInterfaceId: eni.id,
       volumeId,
+      ...(args.logGroupArns ? { logGroupArns: args.logGroupArns } : {}),
       instanceTag,
       ...(node.boot.drain ? { lifecycleHook: true } : {}),
       tags,
     });
 
+    const targets = args.scrapeTargets ?? {};
     const userData = pulumi
-      .all([pulumi.all(node.boot.secrets.map((s) => args.secretArns[s.id])), eni.id, volumeId ?? pulumi.output(undefined)])
-      .apply(([arns, eniId, volId]) =>
-        renderBootScript(node, {
+      .all([pulumi.all(node.boot.secrets.map((s) => args.secretArns[s.id])), eni.id, volumeId ?? pulumi.output(undefined), eni.privateIp, pulumi.all(targets)])
+      .apply(([arns, eniId, volId, ip, scrape]) =>
+        renderBootScript(args.scrapeTargets ? withScrapeTargets(node, scrape as Record<string, string>) : node, {
           cloud: "aws",
           region: args.region,
           secretLocators: Object.fromEntries(node.boot.secrets.map((s, i) => [s.id, arns[i]])),
           networkInterfaceId: eniId,
           ...(volId ? { dataVolumeId: volId } : {}),
+          ...(node.boot.metricsProxy ? { privateIp: ip } : {}),
         }),
       );
     const lt = launchTemplate(name, this, {
@@ -132,9 +147,9 @@ export class PinnedNode extends pulumi.ComponentResource {
       instanceType: node.instanceType,
       instanceProfileArn: profile.arn,
       // The instance's own interface sits in the private subnet; it needs no inbound rule at all.
-      // Outbound connections (to the redeemer) leave by this interface, so an O's membership group must
-      // be on it too for "orchestrators only" rules to match.
-      securityGroupIds: [args.instanceSecurityGroupId, ...(node.role === "orchestrator" ? args.extraSecurityGroupIds ?? [] : [])],
+      // Outbound connections (to the redeemer, the monitoring node's scrapes) leave by this interface, so an
+      // O's / the monitoring node's membership group must be on it too for "orchestrators / monitoring only" rules to match.
+      securityGroupIds: [args.instanceSecurityGroupId, ...(node.role === "orchestrator" || node.role === "monitoring" ? args.extraSecurityGroupIds ?? [] : [])],
       rootVolumeGb: node.rootVolumeGb,
       userData,
       tags: { ...tags, [instanceTag.key]: instanceTag.value },
@@ -163,4 +178,9 @@ export class PinnedNode extends pulumi.ComponentResource {
 
     this.registerOutputs({ networkInterfaceId: this.networkInterfaceId, privateIp: this.privateIp, publicIp: this.publicIp, groupName: this.groupName });
   }
+}
+
+function required<T>(v: T | undefined, what: string): T {
+  if (v === undefined) throw new Error(`pinned node: a \`from: monitoring\` rule needs ${what}`);
+  return v;
 }

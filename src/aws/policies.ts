@@ -45,6 +45,8 @@ export interface NodePolicyInput {
   modelBucket?: { partition: string; bucket: string; prefix: string };
   /** The node's group has a terminate lifecycle hook its drain agent completes (src/layout/drain.ts). */
   completeLifecycleAction?: boolean;
+  /** CloudWatch log groups the node writes to (docker's awslogs driver, the metrics agent's EMF events). */
+  logGroupArns?: string[];
 }
 
 /**
@@ -102,6 +104,16 @@ export function nodePolicy(p: NodePolicyInput): PolicyDocument {
       ...(b.prefix ? { Condition: { StringLike: { "s3:prefix": [`${b.prefix}/*`, b.prefix] } } } : {}),
     });
     statements.push({ Sid: "ReadModelCache", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${arn}/${b.prefix ? `${b.prefix}/` : ""}*`] });
+  }
+  if (p.logGroupArns?.length) {
+    // Streams in the region's own log groups only: no CreateLogGroup, no other group, no reads of events.
+    const groups = p.logGroupArns.map((a) => a.replace(/:\*$/, ""));
+    statements.push({
+      Sid: "WriteOwnLogGroups",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+      Resource: groups.flatMap((g) => [g, `${g}:log-stream:*`]),
+    });
   }
   if (p.networkInterfaceArn || p.volumeArn) {
     // Describe calls cannot be scoped to resources; they reveal no secret.

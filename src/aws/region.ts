@@ -14,6 +14,7 @@ import type { NodeOutputs, RegionArgs, RegionComponent } from "../regionTypes";
 import { PinnedNode } from "./pinnedNode";
 import { WorkerGroup } from "./workerGroup";
 import { LoadBalancer } from "./loadBalancer";
+import { Alerts } from "./alerts";
 
 export type AwsRegionArgs = RegionArgs;
 
@@ -46,8 +47,24 @@ export class AwsRegion extends pulumi.ComponentResource implements RegionCompone
       vpcId: net.vpcId, description: "livepeer-fleet orchestrators of this region (membership only, no rules)", tags: { ...tags, Name: `${name}-orchestrators` },
     }, child);
 
+    // Logs and metrics (src/layout/monitoring.ts): the region's log groups, written by its nodes only.
+    const obs = r.observability;
+    const logGroupArns: pulumi.Output<string>[] = [];
+    if (obs?.logGroup && obs.metricsLogGroup) {
+      const groups: [string, string, number][] = [["containers", obs.logGroup, obs.logRetentionDays], ["metrics", obs.metricsLogGroup, obs.metricsLogRetentionDays]];
+      for (const [kind, groupName, days] of groups) {
+        logGroupArns.push(new aws.cloudwatch.LogGroup(`${name}-${kind}`, { name: groupName, retentionInDays: days, tags }, child).arn);
+      }
+    }
+    // Membership group of the monitoring node: the only source of the metrics-only listeners' rules.
+    const monitoringSg = r.monitoring
+      ? new aws.ec2.SecurityGroup(`${name}-monitors`, {
+          vpcId: net.vpcId, description: "livepeer-fleet monitoring node of this region (membership only, no rules)", tags: { ...tags, Name: `${name}-monitors` },
+        }, child)
+      : undefined;
+
     const dns = args.dns;
-    const pinned = (node: PinnedNodeLayout) => {
+    const pinned = (node: PinnedNodeLayout, scrapeTargets?: Record<string, pulumi.Input<string>>) => {
       const n = new PinnedNode(node.resourceName, {
         node,
         region: r.region,
@@ -56,18 +73,21 @@ export class AwsRegion extends pulumi.ComponentResource implements RegionCompone
         interfaceSubnetId: (node.subnet === "public" ? net.publicSubnetIds : net.privateSubnetIds)[node.zone],
         instanceSubnetId: net.privateSubnetIds[node.zone],
         instanceSecurityGroupId: egressOnly.id,
-        extraSecurityGroupIds: node.role === "orchestrator" ? [orchestratorsSg.id] : [],
+        extraSecurityGroupIds: node.role === "orchestrator" ? [orchestratorsSg.id] : node.role === "monitoring" && monitoringSg ? [monitoringSg.id] : [],
         orchestratorsSecurityGroupId: orchestratorsSg.id,
         secretArns: vault.secretArns,
         kmsKeyArn: vault.keyArn,
         ...(node.publicHostname ? { dns } : {}),
+        ...(monitoringSg ? { monitoringSecurityGroupId: monitoringSg.id } : {}),
+        ...(logGroupArns.length ? { logGroupArns } : {}),
+        ...(scrapeTargets ? { scrapeTargets } : {}),
         tags,
       }, child);
       this.nodes[node.name] = nodeOutputs(node, n);
       return n;
     };
 
-    const os = r.orchestrators.map(pinned);
+    const os = r.orchestrators.map((o) => pinned(o));
     // An O's outbound traffic (to a redeemer elsewhere) leaves through its zone's NAT gateway. Keyed by
     // egress address (the NAT's zone), so zones sharing one NAT give one allowlist rule, not duplicates.
     for (const o of r.orchestrators) {
@@ -76,6 +96,10 @@ export class AwsRegion extends pulumi.ComponentResource implements RegionCompone
     }
     if (r.redeemer) this.redeemerSecurityGroupId = pinned(r.redeemer).securityGroupId;
     if (r.reward) pinned(r.reward);
+    if (r.monitoring) {
+      const targets = Object.fromEntries((r.monitoring.scrapeTargets ?? []).map((n) => [n, this.nodes[n].privateIp]));
+      pinned(r.monitoring, targets);
+    }
 
     for (const g of r.workerGroups) {
       const wg = new WorkerGroup(g.resourceName, {
@@ -98,6 +122,16 @@ export class AwsRegion extends pulumi.ComponentResource implements RegionCompone
       tags,
     }, child);
     this.loadBalancerDnsName = lb.dnsName;
+
+    if (obs?.alerts) {
+      new Alerts(name, {
+        fleet: fleet.name,
+        regionName: r.name,
+        alerts: obs.alerts,
+        loadBalancer: { arnSuffix: lb.arnSuffix, targetGroupArnSuffix: lb.targetGroupArnSuffix },
+        tags,
+      }, child);
+    }
 
     // This region's member of the service URI's routed record set.
     dns.serviceMember(r, { kind: "alias", dnsName: lb.dnsName, zoneId: lb.zoneId }, this);

@@ -53,9 +53,11 @@ export function shortType(t: string): string {
 function nodeLines(n: PinnedNodeLayout, md: boolean): string[] {
   const t = md ? mdText : (x: unknown) => stripControls(String(x));
   const where = [n.publicHostname, n.privateIp ? `private ${n.privateIp}` : "private (cloud-assigned)", n.zone, n.instanceType].filter(Boolean).map(t).join(", ");
-  const head = `${n.role} ${t(n.name)}: ${where}; wallet ${t(n.walletAddress)}`;
-  const cmd = commandLine(n.argv);
-  return md ? [`- **${n.role} ${mdCode(n.name)}**: ${where}; wallet ${mdCode(n.walletAddress)}`, `  \`\`\`\n  ${cmd}\n  \`\`\``] : [`  ${head}`, `    ${cmd}`];
+  const wallet = n.walletAddress ? `wallet ${t(n.walletAddress)}` : "no wallet";
+  const head = `${n.role} ${t(n.name)}: ${where}; ${wallet}`;
+  // The monitoring node runs no go-livepeer: show its container's arguments instead.
+  const cmd = n.argv.length > 0 ? commandLine(n.argv) : stripControls(n.boot.containers.map((c) => `${c.image} ${formatArgv(c.args)}`).join("; ")).replace(/\n/g, " ");
+  return md ? [`- **${n.role} ${mdCode(n.name)}**: ${where}; ${n.walletAddress ? `wallet ${mdCode(n.walletAddress)}` : "no wallet"}`, `  \`\`\`\n  ${cmd}\n  \`\`\``] : [`  ${head}`, `    ${cmd}`];
 }
 
 /** Renderers of spec-derived values: `t` for text, `c` for a code span (markdown) or plain text. */
@@ -85,7 +87,7 @@ function regionSection(r: RegionLayout, fp: FleetPlan, md: boolean): string[] {
   const images = [...new Set([...r.orchestrators, ...(r.redeemer ? [r.redeemer] : []), ...(r.reward ? [r.reward] : [])].map((n) => n.imageId))];
   const gpuImages = [...new Set(r.workerGroups.map((g) => g.imageId))];
   out.push(`${md ? "- " : "  "}machine images: ${images.map(t).join(", ")}${gpuImages.length ? ` (GPU workers: ${gpuImages.map(t).join(", ")})` : ""}`);
-  for (const n of [...r.orchestrators, ...(r.redeemer ? [r.redeemer] : []), ...(r.reward ? [r.reward] : [])]) out.push(...nodeLines(n, md));
+  for (const n of [...r.orchestrators, ...(r.redeemer ? [r.redeemer] : []), ...(r.reward ? [r.reward] : []), ...(r.monitoring ? [r.monitoring] : [])]) out.push(...nodeLines(n, md));
   for (const g of r.workerGroups) {
     const cap = g.capacity;
     const unit = g.kind === "ai" ? "runner containers" : "sessions";

@@ -13,6 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
 import type { PinnedNodeLayout } from "../layout/types";
 import { renderBootScript } from "../layout/boot";
+import { withScrapeTargets } from "../layout/monitoring";
 import type { DnsWriter } from "../dns/writer";
 import { gcpNames } from "../naming";
 import { instanceTemplate } from "./instance";
@@ -44,6 +45,10 @@ export interface PinnedNodeArgs {
   bootDependencies: pulumi.Resource[];
   /** The fleet's DNS zone, for the node's public hostname. */
   dns?: DnsWriter;
+  /** The region's monitoring node (by name; source of `from: monitoring` rules). */
+  monitoring?: string;
+  /** Monitoring node: private address of each node it scrapes (node name → IPv4). */
+  scrapeTargets?: Record<string, pulumi.Input<string>>;
   labels: Record<string, string>;
 }
 
@@ -66,7 +71,7 @@ export class PinnedNode extends pulumi.ComponentResource {
     this.serviceAccountEmail = pulumi.output(email);
 
     // Ingress exactly as the layout says, on this node's service account only.
-    for (const rule of nodeFirewallRules(node, { subnetCidr: args.subnetCidr, orchestrators: args.orchestrators })) {
+    for (const rule of nodeFirewallRules(node, { subnetCidr: args.subnetCidr, orchestrators: args.orchestrators, ...(args.monitoring ? { monitoring: args.monitoring } : {}) })) {
       firewall(rule, args.network, args.firewallProject, this, args.serviceAccounts);
     }
 
@@ -120,13 +125,16 @@ export class PinnedNode extends pulumi.ComponentResource {
       dependsOn.push(disk);
     }
 
-    const startupScript = pulumi.all(node.boot.secrets.map((s) => args.secretNames[s.id])).apply((resolved) =>
-      renderBootScript(node, {
-        cloud: "gcp",
-        secretLocators: Object.fromEntries(node.boot.secrets.map((s, i) => [s.id, resolved[i]])),
-        ...(disk ? { dataDiskDeviceName: DATA_DISK_DEVICE } : {}),
-      }),
-    );
+    const startupScript = pulumi
+      .all([pulumi.all(node.boot.secrets.map((s) => args.secretNames[s.id])), internal.address, pulumi.all(args.scrapeTargets ?? {})])
+      .apply(([resolved, ip, scrape]) =>
+        renderBootScript(args.scrapeTargets ? withScrapeTargets(node, scrape as Record<string, string>) : node, {
+          cloud: "gcp",
+          secretLocators: Object.fromEntries(node.boot.secrets.map((s, i) => [s.id, resolved[i]])),
+          ...(disk ? { dataDiskDeviceName: DATA_DISK_DEVICE } : {}),
+          ...(node.boot.metricsProxy ? { privateIp: ip } : {}),
+        }),
+      );
     const template = instanceTemplate(name, this, {
       project,
       region,

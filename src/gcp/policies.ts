@@ -48,10 +48,11 @@ export interface FirewallRuleSpec {
 /**
  * A pinned node's ingress, exactly as the layout says. `internet` → 0.0.0.0/0; `vpc` on the readiness
  * port → Google's LB health-check ranges (GCP health checks do not come from the VPC); other `vpc` rules →
- * the region's subnetwork; `orchestrators` → this region's O service accounts; `remote-orchestrators` is
- * added one /32 at a time by the fleet (remoteClientRule).
+ * the region's subnetwork; `orchestrators` → this region's O service accounts; `monitoring` → the region's
+ * monitoring node's service account; `iap` → IAP TCP forwarding's range; `cidrs` → those ranges;
+ * `remote-orchestrators` is added one /32 at a time by the fleet (remoteClientRule).
  */
-export function nodeFirewallRules(node: PinnedNodeLayout, ctx: { subnetCidr: string; orchestrators: string[]; healthCheckPort?: number }): FirewallRuleSpec[] {
+export function nodeFirewallRules(node: PinnedNodeLayout, ctx: { subnetCidr: string; orchestrators: string[]; monitoring?: string; healthCheckPort?: number }): FirewallRuleSpec[] {
   const hcPort = ctx.healthCheckPort ?? PORTS.readiness;
   return node.ingress
     .filter((rule) => rule.from !== "remote-orchestrators")
@@ -61,7 +62,12 @@ export function nodeFirewallRules(node: PinnedNodeLayout, ctx: { subnetCidr: str
       if (rule.from === "internet") [source, label] = [{ kind: "ranges", ranges: ["0.0.0.0/0"] }, "internet"];
       else if (rule.from === "vpc" && rule.port === hcPort) [source, label] = [{ kind: "ranges", ranges: [...LB_HEALTH_CHECK_RANGES] }, "health-checks"];
       else if (rule.from === "vpc") [source, label] = [{ kind: "ranges", ranges: [ctx.subnetCidr] }, "vpc"];
-      else [source, label] = [{ kind: "serviceAccounts", of: [...ctx.orchestrators] }, "orchestrators"];
+      else if (rule.from === "iap") [source, label] = [{ kind: "ranges", ranges: [IAP_RANGE] }, "iap"];
+      else if (rule.from === "cidrs") [source, label] = [{ kind: "ranges", ranges: [...(rule.cidrs ?? [])] }, "cidrs"];
+      else if (rule.from === "monitoring") {
+        if (!ctx.monitoring) throw new Error(`node ${node.name}: a rule from the monitoring node, but the region has none`);
+        [source, label] = [{ kind: "serviceAccounts", of: [ctx.monitoring] }, "monitoring"];
+      } else [source, label] = [{ kind: "serviceAccounts", of: [...ctx.orchestrators] }, "orchestrators"];
       return {
         name: gcpNames.resource(node.resourceName, "in", String(rule.port), label),
         description: `livepeer-fleet ${node.name}: ${rule.description}`,

@@ -7,6 +7,7 @@
  * child is created with `{ parent: this }` and so uses the region's explicit provider.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as gcp from "@pulumi/gcp";
 import type { PinnedNodeLayout } from "../layout/types";
 import { nodeOutputs } from "../regionTypes";
 import type { NodeOutputs, RegionArgs, RegionComponent } from "../regionTypes";
@@ -16,9 +17,14 @@ import { KeyVault } from "./vault";
 import { PinnedNode } from "./pinnedNode";
 import { WorkerGroup } from "./workerGroup";
 import { LoadBalancer } from "./loadBalancer";
+import { Alerts } from "./alerts";
 import { gcpLabels, regionIdentities, remoteClientRule } from "./policies";
 
 export type GcpRegionArgs = RegionArgs;
+
+/** Project roles of the nodes' service accounts: docker's gcplogs driver, the metrics collector. */
+export const LOG_WRITER = "roles/logging.logWriter";
+export const METRIC_WRITER = "roles/monitoring.metricWriter";
 
 export class GcpRegion extends pulumi.ComponentResource implements RegionComponent {
   readonly nodes: Record<string, NodeOutputs> = {};
@@ -42,7 +48,7 @@ export class GcpRegion extends pulumi.ComponentResource implements RegionCompone
     const networkTag = gcpNames.resource(name, "fleet");
 
     const net = new Network(name, { project, region: r.region, network: r.network, tag: networkTag }, child);
-    const pinnedLayouts: PinnedNodeLayout[] = [...r.orchestrators, ...(r.redeemer ? [r.redeemer] : []), ...(r.reward ? [r.reward] : [])];
+    const pinnedLayouts: PinnedNodeLayout[] = [...r.orchestrators, ...(r.redeemer ? [r.redeemer] : []), ...(r.reward ? [r.reward] : []), ...(r.monitoring ? [r.monitoring] : [])];
     const vault = new KeyVault(name, {
       project,
       region: r.region,
@@ -57,8 +63,21 @@ export class GcpRegion extends pulumi.ComponentResource implements RegionCompone
     const accounts = vault.serviceAccountEmails;
     const orchestrators = r.orchestrators.map((o) => o.name);
 
+    // Logs (docker gcplogs) and metrics (the collector, Managed Service for Prometheus) are written with the
+    // node's own service account: project-level roles (Cloud Logging and Monitoring have no narrower scope).
+    if (r.observability) {
+      for (const node of pinnedLayouts) {
+        const roles = node.role === "monitoring" ? [LOG_WRITER] : [LOG_WRITER, METRIC_WRITER];
+        for (const role of roles) {
+          new gcp.projects.IAMMember(`${name}-${node.name}-${role.split(".").pop()!.toLowerCase()}`, {
+            project, role, member: pulumi.interpolate`serviceAccount:${accounts[node.name]}`,
+          }, child);
+        }
+      }
+    }
+
     const dns = args.dns;
-    const pinned = (node: PinnedNodeLayout) => {
+    const pinned = (node: PinnedNodeLayout, scrapeTargets?: Record<string, pulumi.Input<string>>) => {
       const n = new PinnedNode(node.resourceName, {
         node,
         project,
@@ -73,19 +92,27 @@ export class GcpRegion extends pulumi.ComponentResource implements RegionCompone
         secretNames: vault.secretNames,
         bootDependencies: vault.bootDependencies[node.name],
         ...(node.publicHostname ? { dns } : {}),
+        ...(r.monitoring ? { monitoring: r.monitoring.name } : {}),
+        ...(scrapeTargets ? { scrapeTargets } : {}),
         labels,
       }, child);
       this.nodes[node.name] = nodeOutputs(node, n);
       return n;
     };
 
-    const os = r.orchestrators.map(pinned);
+    const os = r.orchestrators.map((o) => pinned(o));
     r.orchestrators.forEach((o, i) => (this.orchestratorEgressIps[o.name] = os[i].publicIp!));
     if (r.redeemer) {
       const rd = pinned(r.redeemer);
       this.redeemer = { network: net.network, project: net.firewallProject, email: rd.serviceAccountEmail };
     }
     if (r.reward) pinned(r.reward);
+    if (r.monitoring) {
+      pinned(r.monitoring, Object.fromEntries((r.monitoring.scrapeTargets ?? []).map((n) => [n, this.nodes[n].privateIp])));
+    }
+    if (r.observability?.alerts) {
+      new Alerts(name, { project, fleet: fleet.name, regionName: r.name, alerts: r.observability.alerts, labels }, child);
+    }
 
     for (const g of r.workerGroups) {
       const wg = new WorkerGroup(g.resourceName, {

@@ -20,8 +20,9 @@
  */
 import { shellQuote } from "./shell";
 import { capacityScript, modelCacheScript, CAPACITY_ENV, CAPACITY_SCRIPT, MODEL_CACHE_SCRIPT } from "./workerBoot";
-import { MAX_SESSIONS_VAR, PATHS, BootSpec, ContainerNetwork, ContainerUnit, SecretNeed } from "./types";
+import { MAX_SESSIONS_VAR, PATHS, CONFIG_DIR, BootSpec, ContainerNetwork, ContainerUnit, SecretNeed } from "./types";
 import { addDrainAgent, addRewardCatchUp } from "./drain";
+import { METRICS_PROXY_PATH, METRICS_PROXY_PY, metricsProxyUnit } from "./metricsProxy";
 
 export interface AwsBootContext {
   cloud: "aws";
@@ -33,6 +34,8 @@ export interface AwsBootContext {
   networkInterfaceId?: string;
   /** Redeemer/reward: EBS volume id (vol-...) to attach at boot and mount at PATHS.dataDir (format only if blank). */
   dataVolumeId?: string;
+  /** The node's stable private IPv4 (its persistent interface's): the metrics-only listener binds to it. */
+  privateIp?: string;
 }
 
 export interface GcpBootContext {
@@ -45,6 +48,8 @@ export interface GcpBootContext {
    * `/dev/disk/by-id/google-<name>` at PATHS.dataDir, formatted only if blank.
    */
   dataDiskDeviceName?: string;
+  /** The node's stable internal IPv4 (its reserved address): the metrics-only listener binds to it. */
+  privateIp?: string;
 }
 
 export type BootContext = AwsBootContext | GcpBootContext;
@@ -84,11 +89,18 @@ export const BOOT_PATHS = {
 export const unitName = (name: string) => `livepeer-fleet-${name}.service`;
 export const UNITS = {
   secrets: unitName("secrets"), networkInterface: unitName("network-interface"), dataVolume: unitName("data-volume"), readiness: unitName("readiness"),
+  metricsProxy: unitName("metrics-proxy"),
   /** AWS: started by a failed boot unit (OnFailure=) or the user-data's ERR trap; not enabled. */
   unhealthy: unitName("unhealthy"),
   capacity: unitName("capacity"), modelCache: unitName("model-cache"),
 } as const;
-const RESERVED = new Set(["secrets", "network-interface", "data-volume", "readiness", "unhealthy", "metadata-guard", "capacity", "model-cache", "drain", "reward-catchup", "shutdown"]);
+const RESERVED = new Set(["secrets", "network-interface", "data-volume", "readiness", "unhealthy", "metadata-guard", "metrics-proxy", "capacity", "model-cache", "drain", "reward-catchup", "shutdown"]);
+/** A config file's path: under CONFIG_DIR, plain names only (no `..`, no hidden files). */
+const CONFIG_FILE = new RegExp(`^${CONFIG_DIR.replace(/[.\/]/g, "\\$&")}(/[A-Za-z0-9_][A-Za-z0-9._-]*)+$`);
+/** Log driver option keys and values: names, regions, projects (no spaces, quotes or `$`). */
+const LOG_OPT_KEY = /^[a-z][a-z0-9-]*$/;
+const LOG_OPT_VALUE = /^[A-Za-z0-9_.:\/{}-]+$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 /** go-livepeer's RPC proxy container: the go-livepeer container starts after it. */
 const RPC_PROXY = "rpc-proxy";
 /** The EBS device name asked for at attach time (Nitro exposes it as NVMe; found by volume id). */
@@ -125,7 +137,10 @@ const isBridged = (c: ContainerUnit) => c.network !== "host";
 export function dockerRunArgv(c: ContainerUnit): string[] {
   const gpus = c.gpus ? ["--gpus", "all"] : [];
   const user = c.user ? ["--user", c.user] : [];
-  return ["run", "--rm", "--name", c.name, ...networkArgv(c.network), "--pull", "never", ...user, ...gpus, ...c.mounts.flatMap((m) => ["-v", m]), c.image, ...c.args];
+  const logging = c.logging
+    ? ["--log-driver", c.logging.driver, ...Object.keys(c.logging.options).sort().flatMap((k) => ["--log-opt", `${k}=${c.logging!.options[k]}`])]
+    : [];
+  return ["run", "--rm", "--name", c.name, ...networkArgv(c.network), "--pull", "never", ...user, ...gpus, ...c.mounts.flatMap((m) => ["-v", m]), ...logging, c.image, ...c.args];
 }
 
 const normAddress = (a: string) => a.toLowerCase().replace(/^0x/, "");
@@ -178,6 +193,20 @@ function validate(node: { name: string; boot: BootSpec }, ctx: BootContext): voi
     }
   }
   if (b.containers.length === 0) fail("no containers to run");
+  for (const c of b.containers) {
+    if (!c.logging) continue;
+    if (!["awslogs", "gcplogs"].includes(c.logging.driver)) fail(`container ${c.name} has log driver ${JSON.stringify(c.logging.driver)}; accepted: awslogs, gcplogs`);
+    for (const [k, v] of Object.entries(c.logging.options)) {
+      if (!LOG_OPT_KEY.test(k) || !LOG_OPT_VALUE.test(v)) fail(`container ${c.name} has log option ${JSON.stringify(`${k}=${v}`)}; accepted: lowercase keys, values of letters, digits and _ . : / { } -`);
+    }
+  }
+  const paths = new Set<string>();
+  for (const f of b.files ?? []) {
+    if (!CONFIG_FILE.test(f.path) || f.path.split("/").includes("..")) fail(`config file ${JSON.stringify(f.path)} is not a plain path under ${CONFIG_DIR}`);
+    if (paths.has(f.path)) fail(`two config files share the path ${f.path}`);
+    paths.add(f.path);
+  }
+  if (b.metricsProxy && !(ctx.privateIp && IPV4.test(ctx.privateIp))) fail(`the metrics-only listener needs the node's private IPv4 (got ${JSON.stringify(ctx.privateIp)})`);
 }
 
 /** Shared by the installed bash scripts: log lines go to the journal (stderr). */
@@ -307,6 +336,7 @@ function secretsScript(boot: BootSpec, ctx: BootContext): string {
     ...(ks ? [`  check_keystore ${q(ks.id)} "$DIR"/${q(ks.file)} ${q(normAddress(boot.keystoreAddress!))}`] : []),
     "}",
     "fetch_all() {",
+    "  :",
     ...boot.secrets.map((s) => `  fetch_one ${q(s.id)} ${q(ctx.secretLocators[s.id])} ${q(s.file)}${s.owner !== undefined ? ` ${s.owner}` : ""}`),
     ...entries.map((e) => `  replace_entry ${q(e)}`),
     "}",
@@ -618,11 +648,12 @@ export function bootPlan(node: { name: string; boot: BootSpec }, ctx: BootContex
     unit(UNITS.dataVolume, oneshotUnit(`livepeer-fleet: mount the data disk at ${PATHS.dataDir}`, [BOOT_PATHS.dataVolumeScript]));
     deps.push(UNITS.dataVolume);
   }
+  // Plain config files (agent configs) first: containers mount them read-only.
+  for (const f of b.files ?? []) files.push({ path: f.path, mode: "0644", content: f.content });
   files.push({ path: BOOT_PATHS.secretsScript, mode: "0700", content: secretsScript(b, ctx) });
   unit(UNITS.secrets, oneshotUnit(`livepeer-fleet: fetch secrets into ${PATHS.secretsDir}`, [BOOT_PATHS.secretsScript, "fetch"], onFailure));
   const guard = ctx.cloud === "gcp" && b.containers.some(isBridged);
   if (guard) files.push({ path: BOOT_PATHS.metadataGuardScript, mode: "0700", content: METADATA_GUARD_SCRIPT });
-  for (const f of b.files ?? []) files.push({ path: f.path, mode: "0644", content: f.content });
   const workerDeps = [...deps];
   if (b.maxSessionsByInstanceType) {
     if (ctx.cloud !== "aws") throw new Error(`boot script for node ${node.name}: mixed instance types are AWS only`);
@@ -649,6 +680,11 @@ export function bootPlan(node: { name: string; boot: BootSpec }, ctx: BootContex
     unit(UNITS.readiness, readinessUnit(b.readiness));
   }
   addRewardCatchUp(b, files, unit);
+  if (b.metricsProxy) {
+    files.push({ path: METRICS_PROXY_PATH, mode: "0644", content: METRICS_PROXY_PY });
+    const after = ctx.cloud === "aws" && ctx.networkInterfaceId ? [UNITS.networkInterface] : [];
+    unit(UNITS.metricsProxy, metricsProxyUnit({ bind: ctx.privateIp!, ...b.metricsProxy }, after));
+  }
   const clash = files.find((f) => f.content.split("\n").includes(HEREDOC));
   if (clash) throw new Error(`boot file ${clash.path} contains the heredoc delimiter ${HEREDOC}`);
   return { files, units };
@@ -701,7 +737,7 @@ export function renderBootScript(node: { name: string; boot: BootSpec }, ctx: Bo
     `trap 'on_error $? $LINENO' ERR`,
     ...once,
     `log ${q(`node ${node.name}: installing boot files`)}`,
-    `install -d -m 0755 /usr/local/sbin /usr/local/lib/livepeer-fleet ${q(PATHS.stateDir)}`,
+    `install -d -m 0755 /usr/local/sbin /usr/local/lib/livepeer-fleet ${q(PATHS.stateDir)}${node.boot.files?.length ? ` ${q(CONFIG_DIR)}` : ""}`,
     ...dataDirMode,
     ...files.flatMap((f) => [`install -m ${f.mode} /dev/stdin ${q(f.path)} <<'${HEREDOC}'`, f.content.replace(/\n$/, ""), HEREDOC]),
     "systemctl daemon-reload",

@@ -12,6 +12,7 @@ import { names } from "../naming";
 import { DEFAULT_MACHINE_TYPES } from "../spec/clouds";
 import type { NetworkLayout } from "./types";
 import { withDrain } from "./drain";
+import { withObservability } from "./monitoring";
 
 const RPC_PROXY_CONTAINER_CONFIG = "/erpc.yaml";
 
@@ -111,7 +112,7 @@ export function buildLayout(fleet: Fleet): FleetLayout {
     for (const o of r.orchestrators) dnsRecords.push({ name: o.publicHostname!, kind: "node", region: r.name, node: o.name });
     dnsRecords.push({ name: serviceHost(spec), kind: "service", region: r.name });
   }
-  return {
+  return withObservability(spec, {
     name: spec.name,
     network: spec.network,
     chainId: CHAIN_IDS[spec.network],
@@ -126,7 +127,7 @@ export function buildLayout(fleet: Fleet): FleetLayout {
     dnsRecords,
     tags: spec.tags,
     warnings: fleetWarnings(spec),
-  };
+  });
 }
 
 /** Hostname label of the redeemer when Os of other regions reach it over the internet. */

@@ -53,15 +53,6 @@ export const METRICS = {
 
 export type MetricKey = keyof typeof METRICS;
 
-/**
- * Per-node aggregates the GCP collector computes (Cloud Monitoring autoscalers read one time series; the
- * AI gauges come per pipeline and model). Summed over every label but LABELS.
- */
-export const AGGREGATES = {
-  aiInUse: { name: "livepeer_fleet_ai_containers_in_use", from: METRICS.aiInUse.name },
-  aiIdle: { name: "livepeer_fleet_ai_containers_idle", from: METRICS.aiIdle.name },
-} as const;
-
 /** Metrics a node of this role publishes. */
 export function publishedMetrics(role: PinnedRole): FleetMetric[] {
   return Object.values(METRICS).filter((m) => (m.roles as readonly PinnedRole[]).includes(role));
@@ -118,9 +109,10 @@ export function prometheusScrapeConfig(s: NodeSeries, target: ScrapeTarget, metr
  * CLOUDWATCH_NAMESPACE with exactly DIMENSIONS. `prometheusConfigPath` is where the scrape config is
  * mounted inside the agent container.
  */
-export function cloudwatchAgentConfig(opts: { logGroup: string; prometheusConfigPath: string; metrics: FleetMetric[] }) {
+export function cloudwatchAgentConfig(opts: { logGroup: string; prometheusConfigPath: string; metrics: FleetMetric[]; region?: string }) {
   return {
-    agent: { metrics_collection_interval: SCRAPE_INTERVAL_SECONDS },
+    // The region is given: a containerised agent outside ECS/EKS would otherwise have to guess it.
+    agent: { metrics_collection_interval: SCRAPE_INTERVAL_SECONDS, ...(opts.region ? { region: opts.region } : {}) },
     logs: {
       metrics_collected: {
         prometheus: {
@@ -145,24 +137,16 @@ export function cloudwatchAgentConfig(opts: { logGroup: string; prometheusConfig
 }
 
 /**
- * Google-built OpenTelemetry collector configuration: Prometheus receiver → (AI gauges summed per node) →
+ * Google-built OpenTelemetry collector configuration: Prometheus receiver → resource detection (the VM's zone) →
  * Google Managed Service for Prometheus. Runs on the host network to use the VM's service account.
  */
-export function otelCollectorConfig(opts: { project: string; scrape: ReturnType<typeof prometheusScrapeConfig>; aggregateAi: boolean }) {
+export function otelCollectorConfig(opts: { project: string; scrape: ReturnType<typeof prometheusScrapeConfig> }) {
   const processors: Record<string, unknown> = {
     batch: { send_batch_size: 200, timeout: "10s" },
     memory_limiter: { check_interval: "1s", limit_percentage: 65, spike_limit_percentage: 20 },
+    // The managed-Prometheus exporter needs the VM's location for the prometheus_target resource.
+    resourcedetection: { detectors: ["gcp"], timeout: "10s" },
   };
-  if (opts.aggregateAi) {
-    processors.metricstransform = {
-      transforms: Object.values(AGGREGATES).map((a) => ({
-        include: a.from,
-        action: "insert",
-        new_name: a.name,
-        operations: [{ action: "aggregate_labels", label_set: [...DIMENSIONS], aggregation_type: "sum" }],
-      })),
-    };
-  }
   return {
     receivers: { prometheus: { config: opts.scrape } },
     processors,
@@ -171,7 +155,7 @@ export function otelCollectorConfig(opts: { project: string; scrape: ReturnType<
       pipelines: {
         metrics: {
           receivers: ["prometheus"],
-          processors: ["memory_limiter", ...(opts.aggregateAi ? ["metricstransform"] : []), "batch"],
+          processors: ["memory_limiter", "resourcedetection", "batch"],
           exporters: ["googlemanagedprometheus"],
         },
       },
@@ -203,4 +187,62 @@ export function utilisationMath(signal: "transcoder-sessions" | "ai-containers")
     // The autoscaler sums every series its filter selects (one per pipeline and model of this O).
     gcp: { name: METRICS.aiInUse.name, kind: "gauge" },
   };
+}
+
+/**
+ * Alerts on the catalog's series, per node (one alarm / alert policy per node whose role publishes the
+ * metric). Both clouds read the same series the agents publish: CloudWatch (CLOUDWATCH_NAMESPACE,
+ * cloudwatchDimensions) and Cloud Monitoring (gcpMetricType, gcpSeriesFilter). Counters arrive in
+ * CloudWatch as per-scrape deltas (the agent computes them), so `Sum > 0` over a period is "increased";
+ * in Cloud Monitoring they are cumulative, so ALIGN_DELTA.
+ */
+export interface AlertDef {
+  metric: FleetMetric;
+  description: string;
+  cloudwatch: {
+    statistic: "Maximum" | "Sum";
+    comparison: "LessThanThreshold" | "GreaterThanThreshold";
+    threshold: number;
+    periodSeconds: number;
+    evaluationPeriods: number;
+    /** No data: `breaching` when silence means the node (or its agent) is down, `notBreaching` for error counters (go-livepeer exports a counter only once it counted something). */
+    treatMissingData: "breaching" | "notBreaching";
+  };
+  gcp: {
+    comparison: "COMPARISON_LT" | "COMPARISON_GT";
+    threshold: number;
+    durationSeconds: number;
+    alignmentPeriodSeconds: number;
+    aligner: "ALIGN_MAX" | "ALIGN_DELTA";
+    /** Also fire when the series is absent for durationSeconds (the parity of `breaching`). */
+    absentFires: boolean;
+  };
+}
+
+export const ALERTS = {
+  noTranscoders: {
+    metric: METRICS.transcodersNumber,
+    description: "no transcoder attached to the orchestrator for 10 minutes (or its metrics are missing)",
+    cloudwatch: { statistic: "Maximum", comparison: "LessThanThreshold", threshold: 1, periodSeconds: 60, evaluationPeriods: 10, treatMissingData: "breaching" },
+    gcp: { comparison: "COMPARISON_LT", threshold: 1, durationSeconds: 600, alignmentPeriodSeconds: 60, aligner: "ALIGN_MAX", absentFires: true },
+  },
+  rewardErrors: {
+    metric: METRICS.rewardErrors,
+    description: "a reward call failed",
+    cloudwatch: { statistic: "Sum", comparison: "GreaterThanThreshold", threshold: 0, periodSeconds: 300, evaluationPeriods: 1, treatMissingData: "notBreaching" },
+    gcp: { comparison: "COMPARISON_GT", threshold: 0, durationSeconds: 0, alignmentPeriodSeconds: 300, aligner: "ALIGN_DELTA", absentFires: false },
+  },
+  redemptionErrors: {
+    metric: METRICS.redemptionErrors,
+    description: "a winning ticket's redemption failed",
+    cloudwatch: { statistic: "Sum", comparison: "GreaterThanThreshold", threshold: 0, periodSeconds: 300, evaluationPeriods: 1, treatMissingData: "notBreaching" },
+    gcp: { comparison: "COMPARISON_GT", threshold: 0, durationSeconds: 0, alignmentPeriodSeconds: 300, aligner: "ALIGN_DELTA", absentFires: false },
+  },
+} as const satisfies Record<string, AlertDef>;
+
+export type AlertKey = keyof typeof ALERTS;
+
+/** The alerts a node of this role gets (those whose metric it publishes). */
+export function alertsForRole(role: PinnedRole): AlertKey[] {
+  return (Object.keys(ALERTS) as AlertKey[]).filter((k) => (ALERTS[k].metric.roles as readonly PinnedRole[]).includes(role));
 }

@@ -13,7 +13,7 @@ export const PATHS = {
   /** AI workers: model weights the runner containers mount (host path: the worker drives the host's Docker). */
   modelsDir: "/var/lib/livepeer-fleet/models",
   /** Plain config files boot installs (aiModels JSON, agent configs). */
-  configDir: "/etc/livepeer-fleet",
+  configDir: "/etc/livepeer-fleet" as const,
   /** Persistent data (go-livepeer -dataDir) on the host; a dedicated volume on redeemer/reward nodes. */
   dataDir: "/var/lib/livepeer",
   /** Readiness/drain state. */
@@ -36,6 +36,13 @@ export const PORTS = {
   readiness: 8936,
   /** Loopback RPC proxy (eRPC) that go-livepeer's -ethUrl points at. */
   rpcProxy: 4000,
+  /**
+   * Metrics-only listener on a pinned node's private address: serves only `GET /metrics`, fetched from the
+   * loopback CLI (src/layout/metricsProxy.ts). Reachable only from the region's monitoring node.
+   */
+  metrics: 8937,
+  /** Grafana on the monitoring node (SSM port forwarding / IAP TCP forwarding; optional CIDRs). */
+  grafana: 3000,
 } as const;
 
 /** The chain id of each supported network. */
@@ -83,7 +90,7 @@ export interface SecretEntry {
   revision?: number;
 }
 
-export type PinnedRole = "orchestrator" | "redeemer" | "reward";
+export type PinnedRole = "orchestrator" | "redeemer" | "reward" | "monitoring";
 
 /**
  * A container's network: `host` (the host's namespace: go-livepeer, which listens on the node's
@@ -108,7 +115,25 @@ export interface ContainerUnit {
   /** `uid:gid` to run as (`docker run --user`); default: the image's user. */
   user?: string;
   network: ContainerNetwork;
+  /** Where docker sends the container's output (`--log-driver`, `--log-opt`); default: docker's own (journald/json-file). */
+  logging?: ContainerLogging;
 }
+
+/** A docker log driver and its options (never a secret: values are names, regions and projects). */
+export interface ContainerLogging {
+  driver: "awslogs" | "gcplogs";
+  options: Record<string, string>;
+}
+
+/** A plain (non-secret) config file boot installs, mode 0644, under CONFIG_DIR. */
+export interface ConfigFile {
+  /** Absolute path under CONFIG_DIR. */
+  path: string;
+  content: string;
+}
+
+/** Where boot installs plain config files (BootSpec.files). */
+export const CONFIG_DIR = "/etc/livepeer-fleet";
 
 /** What every node's boot needs, whatever the role. */
 export interface BootSpec {
@@ -122,8 +147,13 @@ export interface BootSpec {
   readiness?: { port: number; cliPort: number };
   /** A persistent data volume to mount at PATHS.dataDir before anything starts. */
   dataVolume?: boolean;
-  /** Plain (non-secret) files boot installs before any unit starts, mode 0644. */
-  files?: { path: string; content: string }[];
+  /** Plain config files (agent configs): installed mode 0644 under CONFIG_DIR before any container starts. */
+  files?: ConfigFile[];
+  /**
+   * Serve the metrics-only listener (GET /metrics from the loopback CLI) on the node's stable private
+   * address (given by the cloud at render time: BootContext.privateIp).
+   */
+  metricsProxy?: { port: number; cliPort: number };
   /** Images boot pulls besides the containers' own (AI runner images the worker starts itself). */
   extraImages?: string[];
   /**
@@ -198,22 +228,31 @@ export interface PinnedNodeLayout {
   rootVolumeGb: number;
   /** Persistent data volume size (redeemer / reward). */
   dataVolumeGb?: number;
-  /** Hot-wallet address this node signs with (checksummed). */
-  walletAddress: string;
+  /** Hot-wallet address this node signs with (checksummed); none on the monitoring node. */
+  walletAddress?: string;
   /** Ports this node listens on beyond loopback, and who may connect (for firewall rules). */
   ingress: IngressRule[];
-  /** The exact go-livepeer argv (after the binary name). Secrets appear only as file paths. */
+  /** The exact go-livepeer argv (after the binary name). Secrets appear only as file paths. Empty on the monitoring node. */
   argv: string[];
   boot: BootSpec;
+  /**
+   * Monitoring node only: the nodes it scrapes (names of this region's pinned nodes), on PORTS.metrics.
+   * Their private addresses are filled in by the cloud component (withScrapeTargets, src/layout/monitoring.ts).
+   */
+  scrapeTargets?: string[];
 }
 
 export interface IngressRule {
   port: number;
   /**
    * `internet` (0.0.0.0/0), `vpc` (the region's network), `orchestrators` (this region's O nodes),
-   * `remote-orchestrators` (other regions' O egress addresses: one /32 rule each, added by the fleet).
+   * `remote-orchestrators` (other regions' O egress addresses: one /32 rule each, added by the fleet),
+   * `monitoring` (this region's monitoring node: its security group / service account), `iap` (GCP's IAP
+   * TCP forwarding range), `cidrs` (the listed ranges, one rule each on AWS).
    */
-  from: "internet" | "vpc" | "orchestrators" | "remote-orchestrators";
+  from: "internet" | "vpc" | "orchestrators" | "remote-orchestrators" | "monitoring" | "iap" | "cidrs";
+  /** With `from: cidrs`. */
+  cidrs?: string[];
   description: string;
 }
 
@@ -326,6 +365,30 @@ export interface RegionLayout {
   loadBalancer: LoadBalancerLayout;
   /** Secrets the region's store holds and who reads each. */
   secrets: SecretEntry[];
+  /** The region's monitoring node (spec `monitoring`): scrapes every pinned node's metrics-only listener. */
+  monitoring?: PinnedNodeLayout;
+  /** Logs, metrics and alerts of the region (src/layout/monitoring.ts withObservability; absent: none). */
+  observability?: ObservabilityLayout;
+}
+
+/** One alarm / alert policy on one node's series of a catalog metric (src/layout/metrics.ts ALERTS). */
+export interface NodeAlertLayout {
+  /** Logical-name stem: `<region resource>-<node>-<alert>`. */
+  name: string;
+  alert: string;
+  node: string;
+  description: string;
+}
+
+export interface ObservabilityLayout {
+  /** AWS: CloudWatch log group of every container's output (docker awslogs); retention logRetentionDays. */
+  logGroup?: string;
+  /** AWS: CloudWatch log group of the agents' EMF events (the metrics); retention metricsLogRetentionDays. */
+  metricsLogGroup?: string;
+  logRetentionDays: number;
+  metricsLogRetentionDays: number;
+  /** Alerts (spec monitoring.alerts): where they go and one entry per node and alert. */
+  alerts?: { emails: string[]; nodeAlerts: NodeAlertLayout[]; loadBalancerUnhealthy: boolean };
 }
 
 export interface DnsRecordLayout {

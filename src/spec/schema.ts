@@ -97,12 +97,25 @@ export const RegionPricing = z
   })
   .strict();
 
+/** Default pinned images of the metrics agents (override in `images`). */
+export const DEFAULT_IMAGES = {
+  cloudwatchAgent: "public.ecr.aws/cloudwatch-agent/cloudwatch-agent:1.300059.0b1207",
+  otelCollector: "us-docker.pkg.dev/cloud-ops-agents-artifacts/google-cloud-opentelemetry-collector/otelcol-google:0.151.0",
+} as const;
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
 export const Images = z
   .object({
     /** go-livepeer container image, pinned by version tag or digest, e.g. `livepeer/go-livepeer:v0.9.1`. */
     livepeer: z.string(),
     /** Loopback RPC proxy image (eRPC), pinned, e.g. `ghcr.io/erpc/erpc:0.0.62`. */
     rpcProxy: z.string(),
+    /** AWS pinned nodes' metrics agent (CloudWatch agent), pinned. */
+    cloudwatchAgent: z.string().default(DEFAULT_IMAGES.cloudwatchAgent),
+    /** GCP pinned nodes' metrics agent (Google-built OpenTelemetry collector), pinned. */
+    otelCollector: z.string().default(DEFAULT_IMAGES.otelCollector),
   })
   .strict();
 
@@ -453,6 +466,32 @@ export const Rollout = z
   })
   .strict();
 
+/** Fleet monitoring: a monitoring node per region, log retention, alerts (src/layout/monitoring.ts). */
+export const Monitoring = z
+  .object({
+    /** The `livepeer/monitoring` image (Prometheus, Grafana, Alertmanager), pinned by tag or digest. */
+    image: z.string(),
+    /** Machine type of the monitoring nodes. Default: t3.medium (AWS), e2-standard-2 (GCP). */
+    instanceType: z.string().optional(),
+    /** Persistent Prometheus data volume, GiB (kept when the node is replaced or removed). */
+    dataVolumeGb: volumeGb.default(50),
+    /** Retention of container logs (CloudWatch Logs), days. Default 30. */
+    logRetentionDays: z.number().int().default(30),
+    /** Ranges (besides SSM / IAP forwarding) that may reach Grafana on 3000. Default none. */
+    grafanaAllowedCidrs: z.array(z.string()).optional(),
+    alerts: z
+      .object({
+        /** Addresses notified (SNS e-mail subscriptions / Cloud Monitoring e-mail channels). */
+        email: z.array(z.string()),
+        /** ETH thresholds of the balance alerts; default from `funding`. */
+        minEth: z.object({ reward: z.union([z.string(), z.number()]).transform(String).optional(), redeemer: z.union([z.string(), z.number()]).transform(String).optional() }).strict().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type Monitoring = z.infer<typeof Monitoring>;
+
 export const FleetSpecSchema = z
   .object({
     /** Fleet name: prefix of every resource name. */
@@ -478,6 +517,8 @@ export const FleetSpecSchema = z
     redeemer: Redeemer.optional(),
     /** Balance thresholds for `chain check`. */
     funding: Funding.optional(),
+    /** Monitoring node per region, log retention and alerts. Omitted: no monitoring node, logs kept 30 days. */
+    monitoring: Monitoring.optional(),
     regions: z.array(Region),
     /** Rolling updates: the drain bound of each orchestrator. Default `{ drainSeconds: 600 }`. */
     rollout: Rollout.default({ drainSeconds: DRAIN_SECONDS.default }),

@@ -13,6 +13,7 @@ import { checkFleetName, checkStem, join } from "../naming";
 import { cidrContains, parseCidr, parseIpv4, managedSubnets, zoneIndex, defaultNodeIp } from "./net";
 import { latencyRegion } from "../dns/latency";
 import { checkPool } from "./pools";
+import { checkMonitoring } from "./monitoring";
 import { checkRegionName, checkMachineImage, checkMachineType, checkGcpProject, checkGcpGpu, isZoneOf, zoneExample, GCP_RESERVED, AWS_RESERVED } from "./clouds";
 
 export type FleetSpec = ParsedFleetSpec;
@@ -449,6 +450,13 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
     }),
   );
 
+  // ---- monitoring (node, Grafana ranges, log retention, alerts) ------------------------------------
+  checkMonitoring(spec, add);
+  if (spec.monitoring) {
+    const msg = checkImagePinned(spec.monitoring.image);
+    if (msg) add("monitoring.image", spec.monitoring.image, msg);
+  }
+
   // ---- funding thresholds (chain check) ----------------------------------------------------------
   for (const [k, v] of Object.entries(spec.funding ?? {})) {
     if (!/^\d+(\.\d{1,18})?$/.test(v)) add(`funding.${k}`, v, "must be an ETH amount like `0.02` (a decimal number, at most 18 decimals)");
@@ -527,6 +535,10 @@ function standaloneChecks(raw: any): SpecIssue[] {
   }
   wallet(raw.redeemer, "redeemer");
   wallet(raw.reward, "reward");
+  if (raw.monitoring && typeof raw.monitoring === "object" && typeof raw.monitoring.image === "string") {
+    const msg = checkImagePinned(raw.monitoring.image);
+    if (msg) add("monitoring.image", raw.monitoring.image, msg);
+  }
   return out;
 }
 

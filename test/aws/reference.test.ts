@@ -57,7 +57,7 @@ test("no two resources share a type and name", () => {
 
 test("two orchestrators, a redeemer and a reward node, each a group of one", () => {
   const pinned = ofType("livepeer-fleet:aws:PinnedNode").map((r) => r.name).sort();
-  expect(pinned).toEqual(["ref-use1-o1", "ref-use1-o2", "ref-use1-redeemer", "ref-use1-reward"]);
+  expect(pinned).toEqual(["ref-use1-monitoring", "ref-use1-o1", "ref-use1-o2", "ref-use1-redeemer", "ref-use1-reward"]);
   for (const n of pinned) {
     const asg = byKey(`aws:autoscaling/group:Group::${n}`)!;
     expect(asg.parent).toBe(`livepeer-fleet:aws:PinnedNode::${n}`);
@@ -83,7 +83,7 @@ test("an Elastic IP, a persistent interface and a DNS record per orchestrator; n
     expect((r.inputs.records as string[])[0]).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
   }
   const enis = ofType("aws:ec2/networkInterface:NetworkInterface");
-  expect(enis).toHaveLength(4);
+  expect(enis).toHaveLength(5); // o1, o2, redeemer, reward, monitoring
   const o1 = fp.layout.regions[0].orchestrators[0];
   expect(byKey("aws:ec2/networkInterface:NetworkInterface::ref-use1-o1")!.inputs.privateIps).toEqual([o1.privateIp]);
 });
@@ -148,14 +148,14 @@ test("one launch template and autoscaling group per orchestrator for each pool, 
 
 test("every launch template requires IMDSv2 and encrypts its volumes; no SSH key", () => {
   const lts = ofType("aws:ec2/launchTemplate:LaunchTemplate");
-  expect(lts).toHaveLength(8);
+  expect(lts).toHaveLength(9);
   for (const lt of lts) {
     expect(lt.inputs.metadataOptions).toMatchObject({ httpTokens: "required" });
     expect(lt.inputs.keyName).toBeUndefined();
     for (const b of lt.inputs.blockDeviceMappings as any[]) expect(b.ebs.encrypted).toBe("true");
   }
   for (const v of ofType("aws:ebs/volume:Volume")) expect(v.inputs.encrypted).toBe(true);
-  expect(ofType("aws:ebs/volume:Volume").map((v) => v.name).sort()).toEqual(["ref-use1-redeemer", "ref-use1-reward"]);
+  expect(ofType("aws:ebs/volume:Volume").map((v) => v.name).sort()).toEqual(["ref-use1-monitoring", "ref-use1-redeemer", "ref-use1-reward"]);
 });
 
 test("user-data is never an Output secret: a gzip-compressed boot script (cloud-init) within EC2's 16 KB", () => {
@@ -205,16 +205,29 @@ test("security groups: only 8935 is open to the internet, only on orchestrators;
     ["ref-use1-o2-in-8935-internet", 8935, 8935],
   ]);
   for (const r of rules) {
-    expect([8935, 8936]).toContain(r.inputs.fromPort);
+    expect([8935, 8936, 8937]).toContain(r.inputs.fromPort);
     expect(r.inputs.fromPort).toBe(r.inputs.toPort);
   }
+  // the metrics-only listener: from the region's monitoring node's membership group only, on every chain node
+  const monitors = byKey("aws:ec2/securityGroup:SecurityGroup::ref-use1-monitors")!;
+  const metrics = rules.filter((r) => r.inputs.fromPort === 8937);
+  expect(metrics.map((r) => r.name).sort()).toEqual(["o1", "o2", "redeemer", "reward"].map((n) => `ref-use1-${n}-in-8937-monitoring`));
+  for (const r of metrics) expect([r.inputs.cidrIpv4, r.inputs.referencedSecurityGroupId]).toEqual([undefined, expect.stringMatching(/^sg-/)]);
+  expect(new Set(metrics.map((r) => r.inputs.referencedSecurityGroupId)).size).toBe(1);
+  // …which the monitoring node carries on its persistent interface and its instance's own (its scrapes leave by the latter)
+  const monSg = byKey("aws:ec2/networkInterface:NetworkInterface::ref-use1-monitoring")!.inputs.securityGroups as string[];
+  expect(monSg).toContain(metrics[0].inputs.referencedSecurityGroupId);
+  expect(byKey("aws:ec2/launchTemplate:LaunchTemplate::ref-use1-monitoring")!.inputs.vpcSecurityGroupIds).toContain(metrics[0].inputs.referencedSecurityGroupId);
+  expect(monitors.inputs.description).toMatch(/membership only/);
+  // the monitoring node itself takes nothing (Grafana through SSM port forwarding)
+  expect(rules.filter((r) => r.name.startsWith("ref-use1-monitoring"))).toEqual([]);
   const readiness = rules.filter((r) => r.inputs.fromPort === 8936);
   for (const r of readiness) expect(r.inputs.cidrIpv4).toBe("10.40.0.0/16");
-  const redeemerIn = rules.filter((r) => r.name.startsWith("ref-use1-redeemer"));
+  const redeemerIn = rules.filter((r) => r.name.startsWith("ref-use1-redeemer") && r.inputs.fromPort !== 8937);
   expect(redeemerIn).toHaveLength(1);
   expect(redeemerIn[0].inputs.cidrIpv4).toBeUndefined();
   expect(redeemerIn[0].inputs.referencedSecurityGroupId).toMatch(/^sg-|orchestrators/);
-  expect(rules.filter((r) => r.name.startsWith("ref-use1-reward"))).toHaveLength(0);
+  expect(rules.filter((r) => r.name.startsWith("ref-use1-reward") && r.inputs.fromPort !== 8937)).toHaveLength(0);
   for (const sg of ofType("aws:ec2/securityGroup:SecurityGroup")) {
     expect(sg.inputs.ingress ?? []).toEqual([]);
   }
@@ -227,7 +240,7 @@ test("IAM: each node role reads only its own secrets; workers read only the orch
   const doc = (name: string) => JSON.parse(byKey(`aws:iam/rolePolicy:RolePolicy::${name}`)!.inputs.policy as string);
   const secretsRead = (name: string) =>
     (doc(name).Statement.find((s: any) => s.Sid === "ReadOwnSecrets")?.Resource ?? []).map((arn: string) => arn.replace(/^.*:secret:/, "").replace(/-[A-Za-z0-9]{6}$/, "")).sort();
-  expect(policies).toHaveLength(8);
+  expect(policies).toHaveLength(9);
   expect(secretsRead("ref-use1-o1")).toEqual(["ref-use1-o1-keystore", "ref-use1-o1-password", "ref-use1-orch-secret", "ref-use1-rpc-proxy-config"]);
   expect(secretsRead("ref-use1-redeemer")).toEqual(["ref-use1-redeemer-keystore", "ref-use1-redeemer-password", "ref-use1-rpc-proxy-config"]);
   expect(secretsRead("ref-use1-reward")).toEqual(["ref-use1-reward-keystore", "ref-use1-reward-password", "ref-use1-rpc-proxy-config"]);
@@ -250,7 +263,7 @@ test("IAM: each node role reads only its own secrets; workers read only the orch
   // Session Manager only: no ssm:GetParameter* (the managed AmazonSSMManagedInstanceCore would allow
   // every parameter of the account), no managed policy attachments at all
   const ssm = ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.endsWith("-ssm"));
-  expect(ssm).toHaveLength(8);
+  expect(ssm).toHaveLength(9);
   for (const p of ssm) {
     const actions = JSON.parse(p.inputs.policy as string).Statement.flatMap((s: any) => s.Action);
     expect(actions).toContain("ssm:UpdateInstanceInformation");
@@ -268,7 +281,7 @@ test("IAM: each node role reads only its own secrets; workers read only the orch
 test("IAM: every node may mark instances Unhealthy (a failed boot), and O and worker nodes complete a lifecycle action (drain), only in their own Auto Scaling group, matched by that group's own tag", () => {
   const doc = (name: string) => JSON.parse(byKey(`aws:iam/rolePolicy:RolePolicy::${name}`)!.inputs.policy as string);
   const groups = ofType("aws:autoscaling/group:Group");
-  expect(groups.map((g) => g.name).sort()).toEqual(["ref-use1-o1", "ref-use1-o2", "ref-use1-redeemer", "ref-use1-reward", "ref-use1-sdxl-o1", "ref-use1-sdxl-o2", "ref-use1-t4-o1", "ref-use1-t4-o2"]);
+  expect(groups.map((g) => g.name).sort()).toEqual(["ref-use1-monitoring", "ref-use1-o1", "ref-use1-o2", "ref-use1-redeemer", "ref-use1-reward", "ref-use1-sdxl-o1", "ref-use1-sdxl-o2", "ref-use1-t4-o1", "ref-use1-t4-o2"]);
   for (const g of groups) {
     const key = /-(t4|sdxl)-/.test(g.name) ? "livepeer-fleet:group" : "livepeer-fleet:node-id";
     expect((g.inputs.tags as any[]).filter((t) => t.key === key)).toEqual([{ key, value: g.name, propagateAtLaunch: true }]);
@@ -277,7 +290,7 @@ test("IAM: every node may mark instances Unhealthy (a failed boot), and O and wo
       Resource: [expect.stringMatching(/^arn:aws:autoscaling:us-east-1:\d{12}:autoScalingGroup:\*$/)],
       Condition: { StringEquals: { [`autoscaling:ResourceTag/${key}`]: g.name } },
     };
-    const drains = !/-(redeemer|reward)$/.test(g.name);
+    const drains = !/-(redeemer|reward|monitoring)$/.test(g.name);
     expect(marks).toEqual([
       { Sid: "MarkOwnGroupInstanceUnhealthy", Effect: "Allow", Action: ["autoscaling:SetInstanceHealth"], ...ownGroup },
       ...(drains

@@ -71,17 +71,26 @@ describe("the same spec on GCP and on AWS", () => {
     expect(a[0].acceleratorType).toBeUndefined();
   });
 
-  test("the same containers, secrets and checks at boot", () => {
+  test("the same containers, secrets and checks at boot; only the log driver and the metrics agent are the cloud's own", () => {
     const [g, a] = [nodes(gcp), nodes(aws)];
     g.forEach((n, i) => {
-      const strip = (b: typeof n.boot) => JSON.parse(JSON.stringify(b).replace(IP, "<ip>"));
+      const strip = (b: typeof n.boot) => {
+        const { files: _files, ...rest } = JSON.parse(JSON.stringify(b).replace(IP, "<ip>"));
+        return { ...rest, containers: rest.containers.filter((c: any) => c.name !== "metrics-agent").map(({ logging: _l, ...c }: any) => c) };
+      };
       expect(strip(n.boot)).toEqual(strip(a[i].boot));
+      expect(n.boot.containers.map((c) => c.logging!.driver)).toEqual(n.boot.containers.map(() => "gcplogs"));
+      expect(a[i].boot.containers.map((c) => c.logging!.driver)).toEqual(a[i].boot.containers.map(() => "awslogs"));
+      // both agents scrape the same target with the same labels and keep the same series
+      const file = (b: typeof n.boot, p: string) => parseYaml(b.files!.find((f) => f.path === p)!.content);
+      expect(file(n.boot, "/etc/livepeer-fleet/otelcol-google.yaml").receivers.prometheus.config).toEqual(file(a[i].boot, "/etc/livepeer-fleet/prometheus-scrape.yaml"));
     });
   });
 
   test("planned: the livepeer unit's command line in the GCP startup-script equals the one in the AWS user-data", async () => {
     const [pg, pa] = await Promise.all([planSpec(gcpRaw(), { baseDir: GCP_DIR }), planSpec(onAws(gcpRaw()), { baseDir: GCP_DIR })]);
-    const execStart = (script: string) => script.split("\n").filter((l) => l.startsWith("ExecStart=/usr/bin/docker run --rm --name livepeer ")).map((l) => l.replace(IP, "<ip>"));
+    // the same command line but for the log driver (awslogs / gcplogs)
+    const execStart = (script: string) => script.split("\n").filter((l) => l.startsWith("ExecStart=/usr/bin/docker run --rm --name livepeer ")).map((l) => l.replace(IP, "<ip>").replace(/ --log-driver \S+( --log-opt \S+)*/, ""));
     const gcpScript = (n: string) => pg.plan.resources.find((r) => key(r) === `gcp:compute/regionInstanceTemplate:RegionInstanceTemplate::${n}`)!.inputs.metadataStartupScript as string;
     const awsScript = (n: string) => decodeUserData(pa.plan.resources.find((r) => key(r) === `aws:ec2/launchTemplate:LaunchTemplate::${n}`)!.inputs.userData as string);
     for (const n of ["o1", "o2", "redeemer", "reward", "l4-o1", "l4-o2"]) {
@@ -155,7 +164,7 @@ describe("AWS and GCP in one fleet", () => {
     expect((tpl.inputs.networkInterfaces as any)[0].accessConfigs).toEqual([{ networkTier: "PREMIUM" }]);
     const rec = rs.find((r) => key(r) === "aws:route53/record:Record::ref-euw4-redeemer")!;
     expect(rec.inputs).toMatchObject({ name: "redeemer.fleet.example.com", records: [(inGcp.plan.outputs as any).nodes.redeemer.publicIp] });
-    const rules = rs.filter((r) => r.type === "gcp:compute/firewall:Firewall" && r.name.startsWith("ref-euw4-redeemer"));
+    const rules = rs.filter((r) => r.type === "gcp:compute/firewall:Firewall" && r.name.startsWith("ref-euw4-redeemer") && !r.name.endsWith("-monitoring"));
     const nat = (z: string) => rs.find((r) => key(r) === `aws:ec2/eip:Eip::ref-use1-nat-${z}`)!;
     expect(rules.map((r) => [r.name, (r.inputs.sourceRanges ?? r.inputs.sourceServiceAccounts)]).sort()).toEqual([
       ["ref-euw4-redeemer-from-use1-us-east-1a", [expect.stringMatching(/^\d+\.\d+\.\d+\.\d+\/32$/)]],

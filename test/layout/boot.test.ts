@@ -41,7 +41,7 @@ function cases(l: FleetLayout): Case[] {
     const secretLocators = Object.fromEntries(r.secrets.map((s) => [s.id, arn(r.region, s.id)]));
     const base = { cloud: "aws" as const, region: r.region, secretLocators };
     const pinned = (kind: Kind, n: { name: string; boot: BootSpec }): Case => ({
-      kind, node: n, ctx: { ...base, networkInterfaceId: ENI, ...(n.boot.dataVolume ? { dataVolumeId: VOL } : {}) },
+      kind, node: n, ctx: { ...base, networkInterfaceId: ENI, privateIp: "10.40.0.9", ...(n.boot.dataVolume ? { dataVolumeId: VOL } : {}) },
     });
     return [
       ...r.orchestrators.map((o) => pinned("orchestrator", o)),
@@ -327,11 +327,14 @@ mkdir -p "$(dirname "$FAKE/root$2")"; cat "$1" > "$FAKE/root$2"; chmod "$mode" "
     expect(enable).toBeGreaterThan(Math.max(...images.map((i) => at(`docker pull --quiet ${i}`))));
     const starts = plan.units.map((u) => at(`systemctl start ${u}`));
     expect(starts.every((s, i) => s > enable && (i === 0 || s > starts[i - 1]))).toBe(true);
-    const expectedOrder = [DRAIN_UNITS.agent, UNITS.networkInterface, UNITS.dataVolume, UNITS.secrets, UNITS.capacity, UNITS.modelCache, unitName("rpc-proxy"), unitName("livepeer"), UNITS.readiness, DRAIN_UNITS.rewardCatchUp];
+    const expectedOrder = [DRAIN_UNITS.agent, UNITS.networkInterface, UNITS.dataVolume, UNITS.secrets, UNITS.capacity, UNITS.modelCache, unitName("rpc-proxy"), unitName("livepeer"), unitName("metrics-agent"), UNITS.readiness, DRAIN_UNITS.rewardCatchUp, UNITS.metricsProxy];
     expect(plan.units).toEqual(expectedOrder.filter((u) => plan.units.includes(u)));
     expect(plan.units.includes(DRAIN_UNITS.agent)).toBe(c.kind === "orchestrator" || c.kind === "worker");
     expect(plan.units.includes(DRAIN_UNITS.rewardCatchUp)).toBe(c.kind === "reward");
     expect(plan.units.includes(UNITS.readiness)).toBe(c.kind === "orchestrator");
+    // every chain node runs the metrics agent and (the reference fleet has monitoring) the metrics-only listener
+    expect(plan.units.includes(UNITS.metricsProxy)).toBe(c.kind !== "worker");
+    expect(plan.units.includes(unitName("metrics-agent"))).toBe(c.kind !== "worker");
   });
 
   test("a failed image pull stops boot before any unit is enabled, with a clear log line", () => {
@@ -512,7 +515,7 @@ cat "$f"; echo`,
     const h = setup(o, values(o, `${other.name}.json`));
     const r = h.run("fetch");
     expect(r.status).not.toBe(0);
-    expect(r.out).toContain(`0x${other.walletAddress.toLowerCase().slice(2)}, not 0x${o.node.boot.keystoreAddress!.toLowerCase().slice(2)}`);
+    expect(r.out).toContain(`0x${other.walletAddress!.toLowerCase().slice(2)}, not 0x${o.node.boot.keystoreAddress!.toLowerCase().slice(2)}`);
     noLeak(r.out);
   });
 
@@ -751,7 +754,7 @@ describe("non-root containers", () => {
     const l = buildLayout(loadFleetFile(require("path").join(__dirname, "../../examples/reference/fleet.yaml")));
     const o1 = l.regions[0].orchestrators[0];
     const locators = Object.fromEntries(o1.boot.secrets.map((s: any) => [s.id, `arn:aws:secretsmanager:us-east-1:123456789012:secret:${s.id}-AbCdEf`]));
-    const script: string = require("../../src/layout/boot").renderBootScript(o1, { cloud: "aws", region: "us-east-1", secretLocators: locators, networkInterfaceId: "eni-0123456789abcdef0" });
+    const script: string = require("../../src/layout/boot").renderBootScript(o1, { cloud: "aws", region: "us-east-1", secretLocators: locators, networkInterfaceId: "eni-0123456789abcdef0", privateIp: "10.40.0.204" });
     expect(script).toMatch(/docker run --rm --name rpc-proxy --network bridge --publish 127\.0\.0\.1:4000:4000 --pull never --user 65532:65532 /);
     expect(script).toMatch(/fetch_one rpc-proxy-config \S+ rpc-proxy\.yaml 65532\n/);
     expect(script).toMatch(/fetch_one o1-password \S+ eth-password\n/);
@@ -777,7 +780,7 @@ function gcpCases(l: FleetLayout): GcpCase[] {
   return l.regions.flatMap((r) => {
     const secretLocators = Object.fromEntries(r.secrets.map((s) => [s.id, secretName(s.id)]));
     const pinned = (kind: Kind, n: { name: string; boot: BootSpec }): GcpCase => ({
-      kind, node: n, ctx: { cloud: "gcp", secretLocators, ...(n.boot.dataVolume ? { dataDiskDeviceName: "data" } : {}) },
+      kind, node: n, ctx: { cloud: "gcp", secretLocators, privateIp: "10.60.0.9", ...(n.boot.dataVolume ? { dataDiskDeviceName: "data" } : {}) },
     });
     return [
       ...r.orchestrators.map((o) => pinned("orchestrator", o)),
@@ -868,9 +871,9 @@ describe("rendered boot scripts (GCP example fleet)", () => {
     const lp = unitOf(rd, "livepeer");
     expect(words(lp, "Requires")).toEqual(expect.arrayContaining([UNITS.secrets, UNITS.dataVolume]));
     expect(words(lp, "Requires")).not.toContain(UNITS.networkInterface);
-    expect(bootPlan(rd.node, rd.ctx).units).toEqual([UNITS.dataVolume, UNITS.secrets, unitName("rpc-proxy"), unitName("livepeer")]);
+    expect(bootPlan(rd.node, rd.ctx).units).toEqual([UNITS.dataVolume, UNITS.secrets, unitName("rpc-proxy"), unitName("livepeer"), unitName("metrics-agent")]);
     const o = gcpByKind("orchestrator");
-    expect(bootPlan(o.node, o.ctx).units).toEqual([DRAIN_UNITS.agent, UNITS.secrets, unitName("rpc-proxy"), unitName("livepeer"), UNITS.readiness]);
+    expect(bootPlan(o.node, o.ctx).units).toEqual([DRAIN_UNITS.agent, UNITS.secrets, unitName("rpc-proxy"), unitName("livepeer"), unitName("metrics-agent"), UNITS.readiness]);
   });
 
   test("the containers run exactly as on AWS: same docker argv and go-livepeer argv per unit", () => {
@@ -1043,7 +1046,7 @@ esac`;
     const h = setup(o, values(o, `${other.name}.json`));
     const r = h.run("fetch");
     expect(r.status).not.toBe(0);
-    expect(r.out).toContain(`0x${other.walletAddress.toLowerCase().slice(2)}, not 0x${o.node.boot.keystoreAddress!.toLowerCase().slice(2)}`);
+    expect(r.out).toContain(`0x${other.walletAddress!.toLowerCase().slice(2)}, not 0x${o.node.boot.keystoreAddress!.toLowerCase().slice(2)}`);
     noLeak(r.out);
   });
 

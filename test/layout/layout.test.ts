@@ -44,7 +44,8 @@ describe("reference layout", () => {
       ["o2", "ref-use1-o2", "us-east-1b", "public", "10.40.1.11", "o2.fleet.example.com"],
     ]);
     expect([use1.redeemer!.resourceName, use1.redeemer!.subnet, use1.redeemer!.privateIp, use1.redeemer!.dataVolumeGb]).toEqual(["ref-use1-redeemer", "public", "10.40.1.243", 20]);
-    expect([use1.reward!.resourceName, use1.reward!.subnet, use1.reward!.privateIp, use1.reward!.ingress, use1.reward!.dataVolumeGb]).toEqual(["ref-use1-reward", "private", undefined, [], 20]);
+    // the reward node takes nothing but the monitoring node's scrapes of its metrics-only listener
+    expect([use1.reward!.resourceName, use1.reward!.subnet, use1.reward!.privateIp, use1.reward!.ingress.map((i) => [i.port, i.from]), use1.reward!.dataVolumeGb]).toEqual(["ref-use1-reward", "private", undefined, [[8937, "monitoring"]], 20]);
   });
 
   test("every pinned address lies in its zone's subnet of the right tier", () => {
@@ -64,9 +65,13 @@ describe("reference layout", () => {
       expect(n.ingress.map((i) => [i.port, i.from])).toEqual([
         [8935, "internet"],
         [8936, "vpc"],
+        [8937, "monitoring"],
       ]);
     }
-    expect(use1.redeemer!.ingress.map((i) => [i.port, i.from])).toEqual([[8935, "orchestrators"]]);
+    expect(use1.redeemer!.ingress.map((i) => [i.port, i.from])).toEqual([[8935, "orchestrators"], [8937, "monitoring"]]);
+    // the monitoring node: nothing on AWS (Grafana through SSM port forwarding), no CLI port anywhere
+    expect(use1.monitoring!.ingress).toEqual([]);
+    for (const n of [...use1.orchestrators, use1.redeemer!, use1.reward!]) for (const i of n.ingress) expect([7935, 6935]).not.toContain(i.port);
   });
 
   test("load balancer and DNS", () => {
@@ -90,6 +95,7 @@ describe("reference layout", () => {
       expect(n.boot.containers.map((c) => [c.name, c.image, c.gpus])).toEqual([
         ["rpc-proxy", "ghcr.io/erpc/erpc:0.0.62", false],
         ["livepeer", "livepeer/go-livepeer:v0.9.1", false],
+        ["metrics-agent", "public.ecr.aws/cloudwatch-agent/cloudwatch-agent:1.300059.0b1207", false],
       ]);
       expect(n.boot.containers[1].args).toEqual(n.argv);
       expect(n.boot.keystoreAddress).toBe(n.walletAddress);
@@ -100,9 +106,11 @@ describe("reference layout", () => {
   test("networks: go-livepeer on the host; the third-party RPC proxy on the bridge, published on the host's loopback only", () => {
     for (const r of [use1, layoutOf(mutated((x) => x.regions.push(euRegion()))).regions[1]]) {
       for (const n of [...r.orchestrators, ...(r.redeemer ? [r.redeemer] : []), ...(r.reward ? [r.reward] : [])]) {
+        // the metrics agent needs the instance's identity (IMDS): on the host, like go-livepeer
         expect(n.boot.containers.map((c) => [c.name, c.network])).toEqual([
           ["rpc-proxy", { publish: ["127.0.0.1:4000:4000"] }],
           ["livepeer", "host"],
+          ["metrics-agent", "host"],
         ]);
         // go-livepeer reaches the proxy at the published loopback port
         expect(n.argv[n.argv.indexOf("-ethUrl") + 1]).toMatch(/^http:\/\/127\.0\.0\.1:4000\//);

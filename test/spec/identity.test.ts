@@ -283,14 +283,14 @@ describe("redeemer reachability across regions", () => {
     expect(flag(use1.orchestrators[0].argv)).toBe(`${use1.redeemer.privateIp}:8935`);
     expect(flag(usw2.orchestrators[0].argv)).toBe("redeemer.fleet.example.com:8935");
     expect(use1.redeemer.publicHostname).toBe("redeemer.fleet.example.com");
-    expect(use1.redeemer.ingress.map((r: any) => r.from)).toEqual(["orchestrators", "remote-orchestrators"]);
+    expect(use1.redeemer.ingress.map((r: any) => r.from)).toEqual(["orchestrators", "remote-orchestrators", "monitoring"]);
   });
 
   test("a single-region fleet keeps the redeemer private (no hostname, no remote rule), on the same address", () => {
     const one = buildLayout(load(referenceRaw())).regions[0].redeemer;
     const two = buildLayout(load(twoRegions())).regions[0].redeemer;
     expect(one.publicHostname).toBeUndefined();
-    expect(one.ingress.map((r: any) => r.from)).toEqual(["orchestrators"]);
+    expect(one.ingress.map((r: any) => r.from)).toEqual(["orchestrators", "monitoring"]);
     // adding a region gives the redeemer an address and a name, and moves nothing
     expect([two.privateIp, two.subnet, two.zone]).toEqual([one.privateIp, one.subnet, one.zone]);
   });

@@ -115,14 +115,18 @@ describe("name syntax and cloud naming limits", () => {
     ],
     [
       "a fleet and region whose redeemer's names are too long",
-      (r) => (r.name = "f".repeat(26)), // <26>-use1-redeemer = 40; <26>-use1-reward = 38; <26>-use1-t4-o1 = 37
-      [["redeemer.region", /derived resource name "f{26}-use1-redeemer" is 40 characters/]],
+      (r) => (r.name = "f".repeat(26)), // <26>-use1-redeemer = 40; <26>-use1-reward = 38; <26>-use1-t4-o1 = 37; <26>-use1-monitoring = 42
+      [
+        ["redeemer.region", /derived resource name "f{26}-use1-redeemer" is 40 characters/],
+        ["monitoring", /derived resource name "f{26}-use1-monitoring" is 42 characters; fleet, region \(use1\) and `monitoring`/],
+      ],
     ],
     [
       "a fleet and region whose reward node's names are too long",
       (r) => {
         delete r.redeemer;
         r.regions[0].workers = [r.regions[0].workers[0]]; // <28>-use1-sdxl-o1 would be 41 too
+        delete r.monitoring;
         r.name = "f".repeat(28); // <28>-use1-reward = 40; <28>-use1-t4-o1 = 39
       },
       [["reward.region", /derived resource name "f{28}-use1-reward" is 40 characters/]],

@@ -1,0 +1,80 @@
+/**
+ * livepeer-fleet:aws:Alerts — a region's alerts (spec `monitoring.alerts`): one SNS topic with an e-mail
+ * subscription per address (each address confirms once), and CloudWatch alarms on the catalog's metrics
+ * exactly as the nodes' CloudWatch agents publish them (CLOUDWATCH_NAMESPACE, cloudwatchDimensions of the
+ * node: fleet, region name, node name — stable across replacement), plus the region's load balancer
+ * reporting an unhealthy orchestrator (AWS/NetworkELB UnHealthyHostCount on its target group). Which
+ * alarm, threshold and missing-data rule: src/layout/metrics.ts ALERTS.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import type { ObservabilityLayout } from "../layout/types";
+import { ALERTS, AlertKey, CLOUDWATCH_NAMESPACE, cloudwatchDimensions } from "../layout/metrics";
+import { names } from "../naming";
+
+export interface AlertsArgs {
+  fleet: string;
+  /** The fleet's region name (the `fleet_region` dimension). */
+  regionName: string;
+  alerts: NonNullable<ObservabilityLayout["alerts"]>;
+  /** The region's network load balancer and target group (their ARN suffixes are the alarm's dimensions). */
+  loadBalancer?: { arnSuffix: pulumi.Input<string>; targetGroupArnSuffix: pulumi.Input<string> };
+  tags: Record<string, string>;
+}
+
+/** How long an O may be unhealthy at the load balancer before the alarm fires: 3 one-minute periods. */
+export const LB_UNHEALTHY_PERIODS = 3;
+
+export class Alerts extends pulumi.ComponentResource {
+  readonly topicArn: pulumi.Output<string>;
+
+  constructor(name: string, args: AlertsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("livepeer-fleet:aws:Alerts", name, {}, opts);
+    const child = { parent: this };
+    const topic = new aws.sns.Topic(`${name}-alerts`, { displayName: `livepeer-fleet ${args.fleet} ${args.regionName} alerts`, tags: args.tags }, child);
+    this.topicArn = topic.arn;
+    for (const email of args.alerts.emails) {
+      new aws.sns.TopicSubscription(names.alertEmail(name, email), { topic: topic.arn, protocol: "email", endpoint: email }, child);
+    }
+    const actions = { alarmActions: [topic.arn], okActions: [topic.arn] };
+
+    for (const a of args.alerts.nodeAlerts) {
+      const def = ALERTS[a.alert as AlertKey];
+      if (!def) throw new Error(`alerts ${name}: unknown alert ${a.alert}`);
+      const cw = def.cloudwatch;
+      new aws.cloudwatch.MetricAlarm(a.name, {
+        alarmDescription: `livepeer-fleet ${args.fleet}: ${a.description}`,
+        namespace: CLOUDWATCH_NAMESPACE,
+        metricName: def.metric.name,
+        dimensions: cloudwatchDimensions({ fleet: args.fleet, region: args.regionName, node: a.node }),
+        statistic: cw.statistic,
+        comparisonOperator: cw.comparison,
+        threshold: cw.threshold,
+        period: cw.periodSeconds,
+        evaluationPeriods: cw.evaluationPeriods,
+        treatMissingData: cw.treatMissingData,
+        ...actions,
+        tags: args.tags,
+      }, child);
+    }
+
+    if (args.alerts.loadBalancerUnhealthy && args.loadBalancer) {
+      new aws.cloudwatch.MetricAlarm(`${name}-lb-unhealthy`, {
+        alarmDescription: `livepeer-fleet ${args.fleet}: an orchestrator of ${args.regionName} fails its readiness check at the load balancer (down, draining or no worker attached)`,
+        namespace: "AWS/NetworkELB",
+        metricName: "UnHealthyHostCount",
+        dimensions: { LoadBalancer: args.loadBalancer.arnSuffix, TargetGroup: args.loadBalancer.targetGroupArnSuffix },
+        statistic: "Maximum",
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 0,
+        period: 60,
+        evaluationPeriods: LB_UNHEALTHY_PERIODS,
+        // The load balancer reports the metric every minute while it exists: no data is no news.
+        treatMissingData: "notBreaching",
+        ...actions,
+        tags: args.tags,
+      }, child);
+    }
+    this.registerOutputs({ topicArn: this.topicArn });
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * The metrics-only listener of a pinned node (livepeer.md §10: the CLI port is a wallet API and never
+ * leaves loopback). A python3 standard-library server on the node's stable private address that answers
+ * exactly one request, `GET /metrics`, with the body of the loopback CLI's `/metrics` (fetched by itself:
+ * no request line, header or body of the caller is ever forwarded). Anything else: 405 for other
+ * methods, 404 for other paths. The upstream fetch has a timeout and a size bound; the listener has a
+ * socket timeout and a bounded number of concurrent requests. Runs as a systemd DynamicUser with a
+ * read-only system. Pure: the script and its unit as strings; boot (src/layout/boot.ts) installs them.
+ */
+import { systemdQuote } from "./boot";
+
+const execLine = (key: string, argv: string[]) => `${key}=${argv.map(systemdQuote).join(" ")}`;
+
+/** Where boot installs the script. */
+export const METRICS_PROXY_PATH = "/usr/local/lib/livepeer-fleet/metrics-proxy.py";
+/** Largest /metrics body passed on (go-livepeer's, without -metricsPerStream, is well under 1 MiB). */
+export const METRICS_PROXY_MAX_BYTES = 8 << 20;
+
+export const METRICS_PROXY_PY = String.raw`# livepeer-fleet metrics-only listener: GET /metrics -> the loopback CLI's /metrics. Nothing else.
+# The CLI port is a wallet API (/reward, /withdrawFees, /setOrchestratorConfig ...): this server never
+# forwards a caller's path, query, headers or body; it fetches exactly one fixed URL itself.
+import argparse, http.server, sys, threading, urllib.request
+
+UPSTREAM_TEMPLATE = "http://127.0.0.1:%d/metrics"
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    server_version, sys_version, timeout = "livepeer-fleet-metrics", "", 10
+    protocol_version = "HTTP/1.0"
+
+    def reply(self, code, body, content_type="text/plain; charset=utf-8", extra=()):
+        self.send_response(code)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        for k, v in extra:
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def do_GET(self):
+        if self.path.split("?", 1)[0] != "/metrics":
+            return self.reply(404, b"not found\n")
+        a = self.server.args
+        if not self.server.slots.acquire(blocking=False):
+            return self.reply(503, b"busy\n")
+        try:
+            opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+            with opener.open(UPSTREAM_TEMPLATE % a.cli_port, timeout=a.timeout) as r:
+                body = r.read(a.max_bytes + 1)
+                content_type = r.headers.get("Content-Type", "text/plain; version=0.0.4")
+        except Exception as e:
+            print("metrics-proxy: upstream failed: %s" % type(e).__name__, file=sys.stderr, flush=True)
+            return self.reply(502, b"metrics unavailable\n")
+        finally:
+            self.server.slots.release()
+        if len(body) > a.max_bytes:
+            print("metrics-proxy: upstream body over %d bytes" % a.max_bytes, file=sys.stderr, flush=True)
+            return self.reply(502, b"metrics too large\n")
+        if not content_type.startswith("text/plain") and not content_type.startswith("application/openmetrics-text"):
+            content_type = "text/plain; version=0.0.4"
+        self.reply(200, body, content_type)
+
+    def not_allowed(self):
+        self.reply(405, b"method not allowed\n", extra=(("Allow", "GET"),))
+
+    def __getattr__(self, name):  # every other method (HEAD, POST, PUT, DELETE, CONNECT, ...): 405
+        if name.startswith("do_"):
+            return self.not_allowed
+        raise AttributeError(name)
+
+    def log_message(self, *args):
+        pass
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser()
+    p.add_argument("--bind", required=True)
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--cli-port", type=int, required=True)
+    p.add_argument("--timeout", type=float, default=5.0)
+    p.add_argument("--max-bytes", type=int, default=${METRICS_PROXY_MAX_BYTES})
+    p.add_argument("--max-concurrent", type=int, default=4)
+    args = p.parse_args()
+    server = http.server.ThreadingHTTPServer((args.bind, args.port), Handler)
+    server.daemon_threads, server.args = True, args
+    server.slots = threading.BoundedSemaphore(args.max_concurrent)
+    server.serve_forever()
+`;
+
+/** The metrics proxy's systemd unit, bound to `bind` (the node's stable private address). */
+export function metricsProxyUnit(p: { bind: string; port: number; cliPort: number }, after: string[]): string {
+  return [
+    "[Unit]", "Description=livepeer-fleet metrics-only listener (GET /metrics from the loopback CLI)",
+    `After=${["network-online.target", ...after].join(" ")}`, "Wants=network-online.target", "StartLimitIntervalSec=0", "",
+    "[Service]",
+    execLine("ExecStart", ["/usr/bin/python3", "-I", METRICS_PROXY_PATH, "--bind", p.bind, "--port", String(p.port), "--cli-port", String(p.cliPort)]),
+    // Until the node's interface (AWS) carries the address, the bind fails: retry.
+    "Restart=always", "RestartSec=5", "DynamicUser=yes", "NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes",
+    "MemoryMax=128M", "",
+    "[Install]", "WantedBy=multi-user.target", "",
+  ].join("\n");
+}

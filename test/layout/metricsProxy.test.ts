@@ -1,0 +1,127 @@
+/**
+ * The metrics-only listener (src/layout/metricsProxy.ts) run under python3 against a fake go-livepeer CLI:
+ * only `GET /metrics` is answered, with the CLI's /metrics body; every other method and path is refused
+ * and never reaches the CLI port (a wallet API); the upstream fetch is bounded in size and time.
+ */
+import * as http from "http";
+import * as net from "net";
+import * as path from "path";
+import * as fs from "fs";
+import { spawn, spawnSync, ChildProcess } from "child_process";
+import { METRICS_PROXY_PY, metricsProxyUnit, METRICS_PROXY_PATH } from "../../src/layout/metricsProxy";
+import { tempDir } from "../helpers/files";
+
+let cli: http.Server;
+let proc: ChildProcess;
+let port = 0;
+let body = "";
+let status = 200;
+let delayMs = 0;
+const seen: string[] = [];
+const dir = tempDir("lpf-metrics-");
+
+const freePort = () => new Promise<number>((resolve, reject) => {
+  const s = net.createServer();
+  s.on("error", reject);
+  s.listen(0, "127.0.0.1", () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+});
+
+/** A raw HTTP/1.0 request (any method, any request target), so nothing is normalised on the way. */
+function raw(method: string, target: string, extra = ""): Promise<{ status: number; body: string; head: string }> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, "127.0.0.1", () => s.write(`${method} ${target} HTTP/1.0\r\nHost: x\r\n${extra}\r\n`));
+    let data = "";
+    s.on("data", (d) => (data += d.toString("latin1")));
+    s.on("error", reject);
+    s.on("end", () => {
+      const [head, ...rest] = data.split("\r\n\r\n");
+      resolve({ status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0), body: rest.join("\r\n\r\n"), head });
+    });
+  });
+}
+
+beforeAll(async () => {
+  cli = http.createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    setTimeout(() => {
+      res.statusCode = status;
+      res.setHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      res.end(body);
+    }, delayMs);
+  });
+  await new Promise<void>((r) => cli.listen(0, "127.0.0.1", () => r()));
+  const cliPort = (cli.address() as net.AddressInfo).port;
+  port = await freePort();
+  const script = path.join(dir.dir, "metrics-proxy.py");
+  fs.writeFileSync(script, METRICS_PROXY_PY);
+  proc = spawn("python3", ["-I", script, "--bind", "127.0.0.1", "--port", String(port), "--cli-port", String(cliPort), "--timeout", "1", "--max-bytes", "4096"], { stdio: "ignore" });
+  for (let i = 0; i < 100; i++) {
+    try { await raw("GET", "/metrics"); return; } catch { await new Promise((r) => setTimeout(r, 50)); }
+  }
+  throw new Error("metrics proxy did not start");
+});
+afterAll(async () => {
+  proc?.kill();
+  await new Promise<void>((r) => cli.close(() => r()));
+});
+beforeEach(() => {
+  status = 200;
+  delayMs = 0;
+  body = "# TYPE livepeer_transcoders_number gauge\nlivepeer_transcoders_number 2\n";
+});
+
+test("the script is valid python3", () => {
+  const r = spawnSync("python3", ["-c", "import ast,sys; ast.parse(sys.stdin.read())"], { input: METRICS_PROXY_PY, encoding: "utf8" });
+  expect(r.status).toBe(0);
+});
+
+test("GET /metrics answers with the CLI's /metrics, fetched from that one fixed URL", async () => {
+  const before = seen.length;
+  const r = await raw("GET", "/metrics?name[]=x", "Authorization: Bearer nope\r\n");
+  expect(r.status).toBe(200);
+  expect(r.body).toBe(body);
+  expect(r.head).toMatch(/Content-Type: text\/plain; version=0\.0\.4/);
+  // the caller's query and headers are not forwarded
+  expect(seen.slice(before)).toEqual(["GET /metrics"]);
+});
+
+test.each([["/reward"], ["/"], ["/metrics/"], ["/metrics/../reward"], ["/withdrawFees"], ["/signMessage?x=1"], ["/setOrchestratorConfig"], ["http://127.0.0.1:7935/reward"], ["/Metrics"]])(
+  "GET %s is 404 and never reaches the CLI",
+  async (target) => {
+    const before = seen.length;
+    const r = await raw("GET", target);
+    expect(r.status).toBe(404);
+    expect(r.body).not.toContain("livepeer_");
+    expect(seen.length).toBe(before);
+  },
+);
+
+test.each([["POST"], ["PUT"], ["DELETE"], ["PATCH"], ["HEAD"], ["OPTIONS"], ["CONNECT"], ["TRACE"]])("%s /metrics is 405 and never reaches the CLI", async (method) => {
+  const before = seen.length;
+  const r = await raw(method, "/metrics", method === "POST" ? "Content-Length: 2\r\n\r\n{}" : "");
+  expect(r.status).toBe(405);
+  expect(r.head).toMatch(/Allow: GET/);
+  expect(r.body).not.toContain("livepeer_");
+  expect(seen.length).toBe(before);
+});
+
+test("an upstream failure, an oversized body or a slow CLI is a 502, never a partial body", async () => {
+  status = 500;
+  expect((await raw("GET", "/metrics")).status).toBe(502);
+  status = 200;
+  body = "x".repeat(5000);
+  const big = await raw("GET", "/metrics");
+  expect([big.status, big.body]).toEqual([502, "metrics too large\n"]);
+  body = "livepeer_transcoders_number 1\n";
+  delayMs = 1500;
+  const slow = await raw("GET", "/metrics");
+  expect([slow.status, slow.body]).toEqual([502, "metrics unavailable\n"]);
+});
+
+test("its unit binds the node's private address only, as a dynamic user with a read-only system", () => {
+  const unit = metricsProxyUnit({ bind: "10.40.0.204", port: 8937, cliPort: 7935 }, ["livepeer-fleet-network-interface.service"]);
+  expect(unit).toContain(`ExecStart=/usr/bin/python3 -I ${METRICS_PROXY_PATH} --bind 10.40.0.204 --port 8937 --cli-port 7935`);
+  expect(unit).toMatch(/^After=network-online\.target livepeer-fleet-network-interface\.service$/m);
+  for (const line of ["DynamicUser=yes", "NoNewPrivileges=yes", "ProtectSystem=strict", "Restart=always"]) expect(unit).toContain(line);
+  expect(unit).not.toContain("0.0.0.0");
+});

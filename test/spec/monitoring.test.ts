@@ -1,0 +1,53 @@
+/**
+ * Validation of `monitoring` and the agents' images: each problem names the field, the bad value and what
+ * would be accepted; a good section passes; no secret is echoed (loadError checks).
+ */
+import { expectIssues, load, mutated } from "../helpers/spec";
+import { grafanaCidrProblem } from "../../src/spec/monitoring";
+import { buildLayout } from "../../src/layout/layout";
+
+test.each<[string, (r: any) => void, [string, RegExp][]]>([
+  ["a floating monitoring image", (r) => (r.monitoring.image = "livepeer/monitoring:latest"), [["monitoring.image", /floating tag `latest`; accepted: `repo:tag` with an exact version tag/]]],
+  ["a monitoring image without a tag", (r) => (r.monitoring.image = "livepeer/monitoring"), [["monitoring.image", /has no tag \(that means `latest`\)/]]],
+  ["a floating CloudWatch agent", (r) => (r.images.cloudwatchAgent = "public.ecr.aws/cloudwatch-agent/cloudwatch-agent:latest"), [["images.cloudwatchAgent", /floating tag `latest`/]]],
+  ["an OpenTelemetry collector on a minor version", (r) => (r.images.otelCollector = "us-docker.pkg.dev/x/y/otelcol-google:0.151"), [["images.otelCollector", /floats over patch releases/]]],
+  ["Grafana open to the internet", (r) => (r.monitoring.grafanaAllowedCidrs = ["0.0.0.0/0"]), [["monitoring.grafanaAllowedCidrs[0]", /must not be the whole internet \(\/0\).*SSM port forwarding.*IAP tunnel/]]],
+  ["a CIDR with host bits", (r) => (r.monitoring.grafanaAllowedCidrs = ["203.0.113.7/24"]), [["monitoring.grafanaAllowedCidrs[0]", /must be an IPv4 CIDR with no host bits set, like `203\.0\.113\.0\/24`/]]],
+  ["not a CIDR", (r) => (r.monitoring.grafanaAllowedCidrs = ["office"]), [["monitoring.grafanaAllowedCidrs[0]", /must be an IPv4 CIDR/]]],
+  ["a CIDR twice", (r) => (r.monitoring.grafanaAllowedCidrs = ["203.0.113.0/24", "203.0.113.0/24"]), [["monitoring.grafanaAllowedCidrs[1]", /is listed twice/]]],
+  ["a bad e-mail", (r) => (r.monitoring.alerts.email = ["ops@", "ops at example.com"]), [["monitoring.alerts.email[0]", /must be an e-mail address like `ops@example\.com`/], ["monitoring.alerts.email[1]", /must be an e-mail address/]]],
+  ["no e-mail", (r) => (r.monitoring.alerts.email = []), [["monitoring.alerts.email", /needs at least one address/]]],
+  ["a retention CloudWatch refuses", (r) => (r.monitoring.logRetentionDays = 10), [["monitoring.logRetentionDays", /must be one of the retention periods CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30/]]],
+  ["a bad ETH threshold", (r) => (r.monitoring.alerts.minEth = { reward: "lots" }), [["monitoring.alerts.minEth.reward", /must be an ETH amount like `0\.02`/]]],
+  ["a monitoring machine type of the wrong cloud", (r) => (r.monitoring.instanceType = "e2-standard-2"), [["monitoring.instanceType", /must be an EC2 instance type.*the fleet has aws regions/]]],
+  ["an orchestrator named like the monitoring node", (r) => (r.regions[0].orchestrators[0].name = "monitoring"), [["regions[0].orchestrators[0].name", /is reserved for the region's monitoring node/]]],
+])("refused: %s", (_what, m, expected) => {
+  const issues = expectIssues(mutated(m), expected);
+  for (const i of issues) expect(i.value).not.toBeUndefined();
+});
+
+test("a monitoring image is required when monitoring is on", () => {
+  expectIssues(mutated((r) => delete r.monitoring.image), [["monitoring.image", /.+/]]);
+});
+
+test("Grafana CIDRs: listed ranges are allowed, /0 in any spelling is not", () => {
+  expect(grafanaCidrProblem("198.51.100.7/32")).toBeUndefined();
+  expect(grafanaCidrProblem("10.0.0.0/8")).toBeUndefined();
+  expect(grafanaCidrProblem("0.0.0.0/0")).toMatch(/whole internet/);
+  expect(grafanaCidrProblem("::/0")).toMatch(/IPv4 CIDR/);
+  const l = buildLayout(load(mutated((r) => (r.monitoring.grafanaAllowedCidrs = ["198.51.100.0/24"]))));
+  expect(l.regions[0].monitoring!.ingress.map((i) => [i.port, i.from, i.cidrs])).toEqual([[3000, "cidrs", ["198.51.100.0/24"]]]);
+});
+
+test("without monitoring: no monitoring node, no metrics-only listener; agents and logs (30 days) stay", () => {
+  const l = buildLayout(load(mutated((r) => delete r.monitoring)));
+  const r = l.regions[0];
+  expect(r.monitoring).toBeUndefined();
+  expect(r.observability).toMatchObject({ logRetentionDays: 30, logGroup: "/livepeer-fleet/ref/use1/containers" });
+  expect(r.observability!.alerts).toBeUndefined();
+  for (const n of [...r.orchestrators, r.redeemer!, r.reward!]) {
+    expect(n.boot.metricsProxy).toBeUndefined();
+    expect(n.ingress.some((i) => i.from === "monitoring")).toBe(false);
+    expect(n.boot.containers.map((c) => c.name)).toContain("metrics-agent");
+  }
+});
