@@ -17,6 +17,9 @@ export const NETWORK_CONTRACTS: Record<NetworkName, { controller: string; servic
   },
 };
 
+/** The AI ServiceRegistry on Arbitrum One (go-livepeer starter.go, `-aiServiceRegistry`): where AI gateways find orchestrators. */
+export const AI_SERVICE_REGISTRY = "0x04C0b249740175999E5BF5c9ac1dA92431EF34C5";
+
 export const controllerAbi = new Interface(["function getContract(bytes32 id) view returns (address)"]);
 export const serviceRegistryAbi = new Interface([
   "function getServiceURI(address addr) view returns (string)",

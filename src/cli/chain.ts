@@ -12,9 +12,10 @@ import { DEFAULT_TIMEOUT_MS, RPC_URL_ENV, RpcClient, RpcError, RpcInputError, re
 import { LivepeerReader, NETWORK_CONTRACTS } from "../chain/contracts";
 import { assertChain, evaluate, readChain, resolveThroughController, normalizeServiceUri } from "../chain/check";
 import { serviceUriTransaction } from "../chain/serviceUri";
+import { AI_SERVICE_REGISTRY } from "../chain/contracts";
 
 export const CHAIN_USAGE = `usage: livepeer-fleet chain check --fleet <config> [--rpc-file <file>] [--timeout <seconds>]
-       livepeer-fleet chain service-uri --fleet <config> [--rpc-file <file>] [--timeout <seconds>]
+       livepeer-fleet chain service-uri --fleet <config> [--registry main|ai] [--rpc-file <file>] [--timeout <seconds>]
 
   The RPC URL comes from --rpc-file (first line) or $${RPC_URL_ENV}, never from an argument.
   chain check        Resolve the ServiceRegistry and BondingManager through the Controller and compare
@@ -23,12 +24,14 @@ export const CHAIN_USAGE = `usage: livepeer-fleet chain check --fleet <config> [
                      Exit 0 all good, 1 a finding, 2 usage, 4 the chain could not be read.
   chain service-uri  Print the unsigned setServiceURI transaction (JSON on stdout) for the registered
                      wallet to sign; with an RPC URL the ServiceRegistry is resolved on chain.
+                     --registry ai: the same call on the AI ServiceRegistry (${AI_SERVICE_REGISTRY}),
+                     where AI gateways discover orchestrators (register the same URI in both).
 `;
 
 /** Exit status when the chain cannot be read. */
 export const EXIT_CHAIN_UNREADABLE = 4;
 
-const FLAGS = { fleet: { type: "string" }, "rpc-file": { type: "string" }, timeout: { type: "string" } } as const;
+const FLAGS = { fleet: { type: "string" }, "rpc-file": { type: "string" }, timeout: { type: "string" }, registry: { type: "string" } } as const;
 
 function timeoutMs(v: unknown): number {
   if (v === undefined) return DEFAULT_TIMEOUT_MS;
@@ -65,7 +68,10 @@ export async function chainCommand(argv: string[], io: CommandIo): Promise<numbe
     const ep = endpoint(flags, io);
     const fleet = loadFleetFile(config);
     try {
-      return sub === "check" ? await check(fleet.spec, ep, ms, io) : await serviceUri(fleet.spec, ep, ms, io, config);
+      const registry = flags.registry ?? "main";
+      if (registry !== "main" && registry !== "ai") throw new CommandError(`--registry must be main or ai (got ${JSON.stringify(registry)})`, 2);
+      if (sub === "check" && flags.registry !== undefined) throw new CommandError("--registry applies to chain service-uri only", 2);
+      return sub === "check" ? await check(fleet.spec, ep, ms, io) : await serviceUri(fleet.spec, ep, ms, io, config, registry === "ai");
     } catch (e) {
       if (e instanceof RpcError) {
         io.err(`livepeer-fleet: chain ${sub}: ${e.message}\n`);
@@ -95,28 +101,29 @@ async function check(spec: Spec, ep: RpcEndpoint | undefined, ms: number, io: Co
   return bad === 0 ? 0 : 1;
 }
 
-async function serviceUri(spec: Spec, ep: RpcEndpoint | undefined, ms: number, io: CommandIo, config: string): Promise<number> {
-  let registry: string | undefined;
+async function serviceUri(spec: Spec, ep: RpcEndpoint | undefined, ms: number, io: CommandIo, config: string, ai = false): Promise<number> {
+  let registry: string | undefined = ai ? AI_SERVICE_REGISTRY : undefined;
   let current: string | undefined;
   if (ep) {
     const reader = new LivepeerReader(new RpcClient(ep, { timeoutMs: ms }));
     await assertChain(reader, spec);
-    registry = (await resolveThroughController(reader, spec, "ServiceRegistry")).address;
-    current = await reader.serviceUri(registry, spec.registeredAddress);
+    // The AI registry is a standalone contract (go-livepeer starter.go), not one the Controller names.
+    if (!ai) registry = (await resolveThroughController(reader, spec, "ServiceRegistry")).address;
+    current = await reader.serviceUri(registry!, spec.registeredAddress);
   }
   const tx = serviceUriTransaction(spec, registry);
   io.out(JSON.stringify(tx, null, 2) + "\n");
   const published = NETWORK_CONTRACTS[spec.network].serviceRegistry;
   const lines = [
-    `Unsigned transaction: setServiceURI(${JSON.stringify(spec.serviceUri)}) on the ServiceRegistry ${tx.to}`,
-    ep
+    `Unsigned transaction: setServiceURI(${JSON.stringify(spec.serviceUri)}) on the ${ai ? "AI ServiceRegistry" : "ServiceRegistry"} ${tx.to}`,
+    ai ? "  (the AI ServiceRegistry's published address, as go-livepeer uses it)" : ep
       ? `  (resolved through the Controller ${NETWORK_CONTRACTS[spec.network].controller} via ${ep.redacted})`
       : `  (the published address; give --rpc-file or $${RPC_URL_ENV} to resolve it through the Controller)`,
     `Sign and send it from the registered wallet ${tx.from} on chain ${tx.chainId}; this tool never holds that key.`,
     `With Foundry, for example (ETH_RPC_URL in the environment): cast send --keystore <registered keystore> ${tx.to} 'setServiceURI(string)' '${spec.serviceUri}'`,
     `Then run: livepeer-fleet chain check --fleet ${config}`,
   ];
-  if (ep && registry && registry.toLowerCase() !== published.toLowerCase()) lines.push(`note: the Controller's ServiceRegistry differs from the published ${published}; use ${registry}`);
+  if (!ai && ep && registry && registry.toLowerCase() !== published.toLowerCase()) lines.push(`note: the Controller's ServiceRegistry differs from the published ${published}; use ${registry}`);
   if (current !== undefined) {
     if (current === "") lines.push(`On chain now: no service URI is registered for ${tx.from}.`);
     else if (normalizeServiceUri(current) === normalizeServiceUri(spec.serviceUri)) lines.push(`On chain now: ${JSON.stringify(current)}, already the fleet's; nothing to send.`);

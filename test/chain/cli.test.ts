@@ -205,6 +205,19 @@ describe("chain service-uri", () => {
     expect(c.out).toMatch(/^ok {4}service URI /m);
   });
 
+  test("--registry ai: the same call on the AI ServiceRegistry (offline); a bad value is a usage error", async () => {
+    const r = await cli(["chain", "service-uri", "--fleet", REF_STACK_FILE, "--registry", "ai"]);
+    expect(r.code).toBe(0);
+    const tx = JSON.parse(r.out);
+    expect(tx).toEqual({ from: REG, to: "0x04C0b249740175999E5BF5c9ac1dA92431EF34C5", data: expect.stringMatching(/^0x/), value: "0", chainId: 42161 });
+    expect(iface.decodeFunctionData("setServiceURI", tx.data)[0]).toBe(URI);
+    expect(r.err).toMatch(/on the AI ServiceRegistry 0x04C0b249740175999E5BF5c9ac1dA92431EF34C5/);
+    const bad = await cli(["chain", "service-uri", "--fleet", REF_STACK_FILE, "--registry", "gpu"]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--registry must be main or ai \(got "gpu"\)/);
+    expect((await cli(["chain", "check", "--fleet", REF_STACK_FILE, "--registry", "ai", "--rpc-file", rpcFile(arb.url)])).code).toBe(2);
+  });
+
   test("with an RPC on the wrong chain: exit 4", async () => {
     const r = await cli(["chain", "service-uri", "--fleet", REF_FLEET_FILE, "--rpc-file", rpcFile(other.url)]);
     expect(r.code).toBe(4);
