@@ -143,6 +143,34 @@ test("GCP scaling: each group's autoscaler filters exactly its O's series, as th
   }
 });
 
+test("a group at its maximum above target: AWS in-service capacity ≥ max and utilisation > target for 15 min; GCP utilisation > target for 30 min (PromQL on the O's own series)", () => {
+  const aws = fp.layout.regions.filter((r) => r.cloud === "aws").flatMap((r) => r.workerGroups);
+  for (const g of aws) {
+    const a = byKey(`aws:cloudwatch/metricAlarm:MetricAlarm::${g.resourceName}-at-max`)!;
+    const q = a.inputs.metricQueries as any[];
+    expect(q.find((x) => x.id === "atmax").expression).toBe(`IF(inservice >= maxsize AND utilisation > ${g.scaling!.targetUtilization}, 1, 0)`);
+    expect(q.filter((x) => x.metric?.namespace === "AWS/AutoScaling").map((x) => [x.metric.metricName, x.metric.dimensions.AutoScalingGroupName])).toEqual([
+      ["GroupInServiceCapacity", expect.stringContaining(g.resourceName)], ["GroupMaxSize", expect.stringContaining(g.resourceName)],
+    ]);
+    const agent = awsAgent(g.resourceName.split("-")[1], g.orchestrator);
+    for (const x of q.filter((y) => y.metric?.namespace === "LivepeerFleet")) expect([x.metric.metricName, x.metric.dimensions]).toEqual([expect.stringMatching(new RegExp(agent.scrape.metric_relabel_configs[0].regex)), agent.labels]);
+    expect([a.inputs.evaluationPeriods, a.inputs.datapointsToAlarm, a.inputs.threshold]).toEqual([15, 15, 1]);
+    // the group publishes the two group metrics the alarm reads
+    expect(byKey(`aws:autoscaling/group:Group::${g.resourceName}`)!.inputs).toMatchObject({ metricsGranularity: "1Minute", enabledMetrics: ["GroupInServiceCapacity", "GroupMaxSize"] });
+  }
+  const eu = fp.layout.regions.find((r) => r.name === "euw4")!;
+  for (const g of eu.workerGroups) {
+    const p = byKey(`gcp:monitoring/alertPolicy:AlertPolicy::${g.resourceName}-at-max`)!;
+    const c = (p.inputs.conditions as any[])[0].conditionPrometheusQueryLanguage;
+    const sel = `{fleet="lpf",fleet_region="euw4",node="${g.orchestrator}"}`;
+    expect(c.query).toBe(g.kind === "ai"
+      ? `100 * sum(livepeer_ai_container_in_use${sel}) / (sum(livepeer_ai_container_in_use${sel}) + sum(livepeer_ai_container_idle${sel})) > 70`
+      : `100 * sum(livepeer_transcoders_load${sel}) / sum(livepeer_transcoders_capacity${sel}) > 70`);
+    expect(c.duration).toBe("1800s");
+    expect(p.inputs.notificationChannels).toHaveLength(1);
+  }
+});
+
 test("AWS: an orchestrator unhealthy at the load balancer alarms on the region's own NLB and target group", () => {
   for (const region of ["use1", "apse1"]) {
     const a = byKey(`aws:cloudwatch/metricAlarm:MetricAlarm::lpf-${region}-lb-unhealthy`)!;
@@ -160,7 +188,7 @@ test("AWS: an orchestrator unhealthy at the load balancer alarms on the region's
 });
 
 test("GCP: every alert policy filters exactly a series the node's collector writes, with its labels", () => {
-  const policies = ofType("gcp:monitoring/alertPolicy:AlertPolicy");
+  const policies = ofType("gcp:monitoring/alertPolicy:AlertPolicy").filter((p) => !p.name.endsWith("-at-max"));
   expect(policies.map((p) => p.name).sort()).toEqual(["lpf-euw4-euw4-a-noTranscoders", "lpf-euw4-euw4-a-redemptionErrors", "lpf-euw4-euw4-b-noTranscoders", "lpf-euw4-euw4-b-redemptionErrors"]);
   const channels = ofType("gcp:monitoring/notificationChannel:NotificationChannel");
   expect(channels.map((c) => [c.inputs.type, (c.inputs.labels as any).email_address])).toEqual([["email", "ops@multi.example.com"]]);

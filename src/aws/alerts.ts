@@ -8,8 +8,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { ObservabilityLayout } from "../layout/types";
-import { ALERTS, AlertKey, CLOUDWATCH_NAMESPACE, cloudwatchDimensions } from "../layout/metrics";
+import type { ObservabilityLayout, WorkerGroupLayout } from "../layout/types";
+import { ALERTS, AlertKey, AT_CAPACITY, CLOUDWATCH_NAMESPACE, cloudwatchDimensions } from "../layout/metrics";
+import { utilisationQueries } from "./scaling";
 import { names } from "../naming";
 
 export interface AlertsArgs {
@@ -19,6 +20,8 @@ export interface AlertsArgs {
   alerts: NonNullable<ObservabilityLayout["alerts"]>;
   /** The region's network load balancer and target group (their ARN suffixes are the alarm's dimensions). */
   loadBalancer?: { arnSuffix: pulumi.Input<string>; targetGroupArnSuffix: pulumi.Input<string> };
+  /** Scaling worker groups and their Auto Scaling group names: an alarm each when at max above target. */
+  groups?: { group: WorkerGroupLayout; autoScalingGroupName: pulumi.Input<string> }[];
   tags: Record<string, string>;
 }
 
@@ -71,6 +74,31 @@ export class Alerts extends pulumi.ComponentResource {
         evaluationPeriods: LB_UNHEALTHY_PERIODS,
         // The load balancer reports the metric every minute while it exists: no data is no news.
         treatMissingData: "notBreaching",
+        ...actions,
+        tags: args.tags,
+      }, child);
+    }
+    for (const { group: g, autoScalingGroupName } of args.groups ?? []) {
+      if (!g.scaling) continue;
+      const q = utilisationQueries(g);
+      const asg = (id: string, metricName: string) => ({
+        id, returnData: false,
+        metric: { namespace: "AWS/AutoScaling", metricName, dimensions: { AutoScalingGroupName: autoScalingGroupName }, period: 60, stat: "Maximum" },
+      });
+      new aws.cloudwatch.MetricAlarm(`${g.resourceName}-at-max`, {
+        alarmDescription: `livepeer-fleet ${args.fleet}: worker group ${g.name} is at its maximum size with its orchestrator above ${g.scaling.targetUtilization}% utilisation for ${AT_CAPACITY.awsMinutes} minutes: raise maxSize or add capacity elsewhere`,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
+        evaluationPeriods: AT_CAPACITY.awsMinutes,
+        datapointsToAlarm: AT_CAPACITY.awsMinutes,
+        treatMissingData: "notBreaching",
+        metricQueries: [
+          ...q.inputs.map((i) => ({ id: i.id, metric: { ...i.metric, dimensions: q.dims, period: 60, stat: "Sum" }, returnData: false })),
+          { id: "utilisation", expression: q.math.expression, returnData: false },
+          asg("inservice", "GroupInServiceCapacity"),
+          asg("maxsize", "GroupMaxSize"),
+          { id: "atmax", expression: `IF(inservice >= maxsize AND utilisation > ${g.scaling.targetUtilization}, 1, 0)`, label: `${g.name} at max above target`, returnData: true },
+        ],
         ...actions,
         tags: args.tags,
       }, child);

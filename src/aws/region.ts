@@ -101,6 +101,7 @@ export class AwsRegion extends pulumi.ComponentResource implements RegionCompone
       pinned(r.monitoring, targets);
     }
 
+    const groupNames: { group: typeof r.workerGroups[number]; autoScalingGroupName: pulumi.Output<string> }[] = [];
     for (const g of r.workerGroups) {
       const wg = new WorkerGroup(g.resourceName, {
         group: g,
@@ -112,6 +113,7 @@ export class AwsRegion extends pulumi.ComponentResource implements RegionCompone
         tags,
       }, child);
       this.workerGroups[g.name] = wg.groupName;
+      groupNames.push({ group: g, autoScalingGroupName: wg.groupName });
     }
 
     const lb = new LoadBalancer(name, {
@@ -129,6 +131,7 @@ export class AwsRegion extends pulumi.ComponentResource implements RegionCompone
         regionName: r.name,
         alerts: obs.alerts,
         loadBalancer: { arnSuffix: lb.arnSuffix, targetGroupArnSuffix: lb.targetGroupArnSuffix },
+        groups: groupNames,
         tags,
       }, child);
     }

@@ -87,6 +87,8 @@ export class WorkerGroup extends pulumi.ComponentResource {
             },
           }
         : { launchTemplate: { id: lt.id, version: lt.latestVersion.apply(String) } }),
+      // The at-max alarm compares in-service capacity with the maximum (src/aws/alerts.ts).
+      ...(g.scaling ? { metricsGranularity: "1Minute", enabledMetrics: ["GroupInServiceCapacity", "GroupMaxSize"] } : {}),
       healthCheckType: "EC2",
       healthCheckGracePeriod: 600,
       defaultInstanceWarmup: 300,

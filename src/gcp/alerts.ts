@@ -7,8 +7,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
-import type { ObservabilityLayout } from "../layout/types";
-import { ALERTS, AlertKey, gcpMetricType, gcpSeriesFilter } from "../layout/metrics";
+import type { ObservabilityLayout, WorkerGroupLayout } from "../layout/types";
+import { ALERTS, AlertKey, AT_CAPACITY, gcpMetricType, gcpSeriesFilter, utilisationPromql } from "../layout/metrics";
 import { names } from "../naming";
 
 export interface GcpAlertsArgs {
@@ -17,6 +17,8 @@ export interface GcpAlertsArgs {
   /** The fleet's region name (the `fleet_region` label). */
   regionName: string;
   alerts: NonNullable<ObservabilityLayout["alerts"]>;
+  /** Scaling worker groups: an alert each when their O stays above target (at max, or no GPUs to add). */
+  groups?: WorkerGroupLayout[];
   labels: Record<string, string>;
 }
 
@@ -61,6 +63,23 @@ export class Alerts extends pulumi.ComponentResource {
         notificationChannels: this.channelIds,
         alertStrategy: { autoClose: "1800s" },
         documentation: { content: `livepeer-fleet ${args.fleet}, region ${args.regionName}: ${a.description}. See the node's logs in Cloud Logging and its dashboards in Grafana.`, mimeType: "text/markdown" },
+        userLabels: args.labels,
+      }, child);
+    }
+    for (const g of args.groups ?? []) {
+      if (!g.scaling) continue;
+      const description = `worker group ${g.name}'s orchestrator stayed above ${g.scaling.targetUtilization}% utilisation for ${AT_CAPACITY.gcpMinutes} minutes: the group is at its maximum size or cannot get GPUs`;
+      new gcp.monitoring.AlertPolicy(`${g.resourceName}-at-max`, {
+        project,
+        displayName: `livepeer-fleet ${args.fleet}: ${description}`,
+        combiner: "OR",
+        conditions: [{
+          displayName: `${g.name} above target`,
+          conditionPrometheusQueryLanguage: { query: utilisationPromql(g.scaling.signal, g.scaling.series, g.scaling.targetUtilization), duration: `${AT_CAPACITY.gcpMinutes * 60}s`, evaluationInterval: "60s" },
+        }],
+        notificationChannels: this.channelIds,
+        alertStrategy: { autoClose: "1800s" },
+        documentation: { content: `livepeer-fleet ${args.fleet}, region ${args.regionName}: ${description}. Raise the pool's maxSize, check GPU quota and stockouts in the zones, or add a pool.`, mimeType: "text/markdown" },
         userLabels: args.labels,
       }, child);
     }

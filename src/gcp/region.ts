@@ -111,7 +111,7 @@ export class GcpRegion extends pulumi.ComponentResource implements RegionCompone
       pinned(r.monitoring, Object.fromEntries((r.monitoring.scrapeTargets ?? []).map((n) => [n, this.nodes[n].privateIp])));
     }
     if (r.observability?.alerts) {
-      new Alerts(name, { project, fleet: fleet.name, regionName: r.name, alerts: r.observability.alerts, labels }, child);
+      new Alerts(name, { project, fleet: fleet.name, regionName: r.name, alerts: r.observability.alerts, groups: r.workerGroups, labels }, child);
     }
 
     for (const g of r.workerGroups) {

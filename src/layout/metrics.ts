@@ -246,3 +246,23 @@ export type AlertKey = keyof typeof ALERTS;
 export function alertsForRole(role: PinnedRole): AlertKey[] {
   return (Object.keys(ALERTS) as AlertKey[]).filter((k) => (ALERTS[k].metric.roles as readonly PinnedRole[]).includes(role));
 }
+
+/**
+ * "A group at its maximum size with utilisation above target" (it cannot add capacity: at max, or the cloud
+ * cannot provide GPUs). AWS: the group's in-service capacity has reached its maximum while the O's
+ * utilisation is above target, for AT_CAPACITY.awsMinutes. GCP (the autoscaler's size is not a metric this
+ * alert can join): utilisation above target for AT_CAPACITY.gcpMinutes, longer than any warmup, so an
+ * autoscaler able to add VMs would have brought it down.
+ */
+export const AT_CAPACITY = { awsMinutes: 15, gcpMinutes: 30 } as const;
+
+/** PromQL (Cloud Monitoring, Managed Prometheus) of one O's utilisation above `target` percent. */
+export function utilisationPromql(signal: "transcoder-sessions" | "ai-containers", s: NodeSeries, target: number): string {
+  const sel = `{${Object.entries(seriesLabels(s)).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
+  const sum = (name: string) => `sum(${name}${sel})`;
+  const [used, other, ratio] = signal === "transcoder-sessions"
+    ? [METRICS.transcodersLoad.name, METRICS.transcodersCapacity.name, "of"]
+    : [METRICS.aiInUse.name, METRICS.aiIdle.name, "plus"];
+  const denominator = ratio === "of" ? sum(other) : `(${sum(used)} + ${sum(other)})`;
+  return `100 * ${sum(used)} / ${denominator} > ${target}`;
+}
