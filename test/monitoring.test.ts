@@ -17,6 +17,8 @@ import { dockerRunArgv } from "../src/layout/boot";
 const FILE = path.join(__dirname, "../examples/multi-region/fleet.yaml");
 const raw = parseYaml(fs.readFileSync(FILE, "utf8"));
 const key = (r: PlannedResource) => `${r.type}::${r.name}`;
+/** The reward account's low-balance threshold: the example's monitoring.alerts.minEth.reward, else funding, else 0.01 ETH. */
+const REWARD_MIN_WEI = Math.round(Number(raw.monitoring?.alerts?.minEth?.reward ?? raw.funding?.minEthReward ?? "0.01") * 1e18);
 
 let fp: FleetPlan;
 let rs: PlannedResource[];
@@ -76,7 +78,9 @@ test("AWS: every alarm on the catalog reads exactly a series the node's CloudWat
   // redeemer, reward errors on the reward node; silence breaches only the transcoder alarm
   const use1 = alarms.filter((a) => a.name.startsWith("lpf-use1-")).map((a) => [a.name, a.inputs.metricName, a.inputs.statistic, a.inputs.comparisonOperator, a.inputs.threshold, a.inputs.treatMissingData]);
   expect(use1.sort()).toEqual([
+    ["lpf-use1-redeemer-lowBalance", "livepeer_fleet_eth_balance_wei", "Minimum", "LessThanThreshold", 2e16, "notBreaching"],
     ["lpf-use1-redeemer-redemptionErrors", "livepeer_ticket_redemption_errors", "Sum", "GreaterThanThreshold", 0, "notBreaching"],
+    ["lpf-use1-reward-lowBalance", "livepeer_fleet_eth_balance_wei", "Minimum", "LessThanThreshold", REWARD_MIN_WEI, "notBreaching"],
     ["lpf-use1-reward-rewardErrors", "livepeer_reward_call_errors", "Sum", "GreaterThanThreshold", 0, "notBreaching"],
     ["lpf-use1-use1-a-noTranscoders", "livepeer_transcoders_number", "Maximum", "LessThanThreshold", 1, "breaching"],
     ["lpf-use1-use1-a-redemptionErrors", "livepeer_ticket_redemption_errors", "Sum", "GreaterThanThreshold", 0, "notBreaching"],

@@ -52,7 +52,7 @@ export class Alerts extends pulumi.ComponentResource {
         dimensions: cloudwatchDimensions({ fleet: args.fleet, region: args.regionName, node: a.node }),
         statistic: cw.statistic,
         comparisonOperator: cw.comparison,
-        threshold: cw.threshold,
+        threshold: a.threshold ?? cw.threshold,
         period: cw.periodSeconds,
         evaluationPeriods: cw.evaluationPeriods,
         treatMissingData: cw.treatMissingData,

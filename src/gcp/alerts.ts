@@ -52,8 +52,8 @@ export class Alerts extends pulumi.ComponentResource {
         combiner: "OR",
         conditions: [
           {
-            displayName: `${def.metric.name} ${g.comparison === "COMPARISON_LT" ? "<" : ">"} ${g.threshold}`,
-            conditionThreshold: { filter, comparison: g.comparison, thresholdValue: g.threshold, duration: `${g.durationSeconds}s`, aggregations, trigger: { count: 1 } },
+            displayName: `${def.metric.name} ${g.comparison === "COMPARISON_LT" ? "<" : ">"} ${a.threshold ?? g.threshold}`,
+            conditionThreshold: { filter, comparison: g.comparison, thresholdValue: a.threshold ?? g.threshold, duration: `${g.durationSeconds}s`, aggregations, trigger: { count: 1 } },
           },
           // Silence fires too where it means the node (or its collector) is down (CloudWatch: missing data breaching).
           ...(g.absentFires

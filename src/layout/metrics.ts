@@ -49,6 +49,11 @@ export const METRICS = {
   aiIdle: { name: "livepeer_ai_container_idle", kind: "gauge", roles: ["orchestrator"], use: "AI scaling (containers idle)" },
   rewardErrors: { name: "livepeer_reward_call_errors", kind: "counter", roles: ["reward"], use: "alert: reward call failed" },
   redemptionErrors: { name: "livepeer_ticket_redemption_errors", kind: "counter", roles: ["orchestrator", "redeemer"], use: "alert: ticket redemption failed" },
+  /**
+   * Not go-livepeer's: the node's metrics-only listener appends its account's balance (eth_getBalance through
+   * the node's loopback RPC proxy, src/layout/metricsProxy.ts) when the fleet has monitoring.
+   */
+  ethBalance: { name: "livepeer_fleet_eth_balance_wei", kind: "gauge", roles: ["reward", "redeemer"], use: "alert: the account that sends transactions runs out of gas" },
 } as const satisfies Record<string, FleetMetric>;
 
 export type MetricKey = keyof typeof METRICS;
@@ -200,7 +205,7 @@ export interface AlertDef {
   metric: FleetMetric;
   description: string;
   cloudwatch: {
-    statistic: "Maximum" | "Sum";
+    statistic: "Maximum" | "Minimum" | "Sum";
     comparison: "LessThanThreshold" | "GreaterThanThreshold";
     threshold: number;
     periodSeconds: number;
@@ -213,7 +218,7 @@ export interface AlertDef {
     threshold: number;
     durationSeconds: number;
     alignmentPeriodSeconds: number;
-    aligner: "ALIGN_MAX" | "ALIGN_DELTA";
+    aligner: "ALIGN_MAX" | "ALIGN_MIN" | "ALIGN_DELTA";
     /** Also fire when the series is absent for durationSeconds (the parity of `breaching`). */
     absentFires: boolean;
   };
@@ -237,6 +242,13 @@ export const ALERTS = {
     description: "a winning ticket's redemption failed",
     cloudwatch: { statistic: "Sum", comparison: "GreaterThanThreshold", threshold: 0, periodSeconds: 300, evaluationPeriods: 1, treatMissingData: "notBreaching" },
     gcp: { comparison: "COMPARISON_GT", threshold: 0, durationSeconds: 0, alignmentPeriodSeconds: 300, aligner: "ALIGN_DELTA", absentFires: false },
+  },
+  lowBalance: {
+    metric: METRICS.ethBalance,
+    description: "the account's ETH balance is below the threshold (it pays gas for reward calls / redemptions)",
+    // The threshold is per node (monitoring.alerts.minEth, else funding); this one is replaced.
+    cloudwatch: { statistic: "Minimum", comparison: "LessThanThreshold", threshold: 0, periodSeconds: 300, evaluationPeriods: 2, treatMissingData: "notBreaching" },
+    gcp: { comparison: "COMPARISON_LT", threshold: 0, durationSeconds: 600, alignmentPeriodSeconds: 300, aligner: "ALIGN_MIN", absentFires: false },
   },
 } as const satisfies Record<string, AlertDef>;
 

@@ -19,9 +19,35 @@ export const METRICS_PROXY_MAX_BYTES = 8 << 20;
 export const METRICS_PROXY_PY = String.raw`# livepeer-fleet metrics-only listener: GET /metrics -> the loopback CLI's /metrics. Nothing else.
 # The CLI port is a wallet API (/reward, /withdrawFees, /setOrchestratorConfig ...): this server never
 # forwards a caller's path, query, headers or body; it fetches exactly one fixed URL itself.
-import argparse, http.server, sys, threading, urllib.request
+import argparse, http.server, json, sys, threading, time, urllib.request
 
 UPSTREAM_TEMPLATE = "http://127.0.0.1:%d/metrics"
+BALANCE_METRIC = "livepeer_fleet_eth_balance_wei"
+BALANCE_TTL = 300
+
+def balance_lines(a, cache, lock, opener):
+    """The node's own account balance (eth_getBalance through the loopback RPC proxy), cached; empty on failure."""
+    if not a.account:
+        return b""
+    with lock:
+        now = time.monotonic()
+        if cache.get("at") is None or now - cache["at"] > BALANCE_TTL:
+            cache["at"] = now
+            cache["value"] = None
+            try:
+                req = urllib.request.Request(a.rpc_url, data=json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_getBalance", "params": [a.account, "latest"]}).encode(), headers={"Content-Type": "application/json"})
+                with opener.open(req, timeout=a.timeout) as r:
+                    result = json.loads(r.read(65536)).get("result")
+                if isinstance(result, str) and result.startswith("0x") and len(result) <= 66:
+                    cache["value"] = int(result, 16)
+                else:
+                    print("metrics-proxy: balance: unexpected answer", file=sys.stderr, flush=True)
+            except Exception as e:
+                print("metrics-proxy: balance failed: %s" % type(e).__name__, file=sys.stderr, flush=True)
+        v = cache.get("value")
+    if v is None:
+        return b""
+    return ("# HELP %s ETH balance of this node's account (wei)\n# TYPE %s gauge\n%s %d\n" % (BALANCE_METRIC, BALANCE_METRIC, BALANCE_METRIC, v)).encode()
 
 class Handler(http.server.BaseHTTPRequestHandler):
     server_version, sys_version, timeout = "livepeer-fleet-metrics", "", 10
@@ -59,7 +85,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(502, b"metrics too large\n")
         if not content_type.startswith("text/plain") and not content_type.startswith("application/openmetrics-text"):
             content_type = "text/plain; version=0.0.4"
-        self.reply(200, body, content_type)
+        extra = balance_lines(a, self.server.balance, self.server.balance_lock, urllib.request.build_opener(urllib.request.ProxyHandler({})))
+        if extra and not body.endswith(b"\n"):
+            body += b"\n"
+        self.reply(200, body + extra, content_type)
 
     def not_allowed(self):
         self.reply(405, b"method not allowed\n", extra=(("Allow", "GET"),))
@@ -80,20 +109,36 @@ if __name__ == "__main__":
     p.add_argument("--timeout", type=float, default=5.0)
     p.add_argument("--max-bytes", type=int, default=${METRICS_PROXY_MAX_BYTES})
     p.add_argument("--max-concurrent", type=int, default=4)
+    p.add_argument("--also-loopback", action="store_true", help="also listen on 127.0.0.1 (the node's own metrics agent)")
+    p.add_argument("--account", default="", help="append this account's ETH balance")
+    p.add_argument("--rpc-url", default="", help="loopback JSON-RPC URL for the balance")
     args = p.parse_args()
-    server = http.server.ThreadingHTTPServer((args.bind, args.port), Handler)
-    server.daemon_threads, server.args = True, args
-    server.slots = threading.BoundedSemaphore(args.max_concurrent)
-    server.serve_forever()
+    if args.account and not args.rpc_url.startswith("http://127.0.0.1:"):
+        sys.exit("metrics-proxy: --rpc-url must be a loopback http URL")
+    slots, cache, lock = threading.BoundedSemaphore(args.max_concurrent), {}, threading.Lock()
+    servers = []
+    for host in [args.bind] + (["127.0.0.1"] if args.also_loopback and args.bind != "127.0.0.1" else []):
+        server = http.server.ThreadingHTTPServer((host, args.port), Handler)
+        server.daemon_threads, server.args, server.slots, server.balance, server.balance_lock = True, args, slots, cache, lock
+        servers.append(server)
+    for server in servers[1:]:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    servers[0].serve_forever()
 `;
 
-/** The metrics proxy's systemd unit, bound to `bind` (the node's stable private address). */
-export function metricsProxyUnit(p: { bind: string; port: number; cliPort: number }, after: string[]): string {
+/**
+ * The metrics proxy's systemd unit, bound to `bind` (the node's stable private address) and to loopback
+ * (the node's own metrics agent scrapes it there); with `balance`, it appends that account's ETH balance.
+ */
+export function metricsProxyUnit(p: { bind: string; port: number; cliPort: number; balance?: { account: string; rpcUrl: string } }, after: string[]): string {
   return [
     "[Unit]", "Description=livepeer-fleet metrics-only listener (GET /metrics from the loopback CLI)",
     `After=${["network-online.target", ...after].join(" ")}`, "Wants=network-online.target", "StartLimitIntervalSec=0", "",
     "[Service]",
-    execLine("ExecStart", ["/usr/bin/python3", "-I", METRICS_PROXY_PATH, "--bind", p.bind, "--port", String(p.port), "--cli-port", String(p.cliPort)]),
+    execLine("ExecStart", [
+      "/usr/bin/python3", "-I", METRICS_PROXY_PATH, "--bind", p.bind, "--port", String(p.port), "--cli-port", String(p.cliPort), "--also-loopback",
+      ...(p.balance ? ["--account", p.balance.account, "--rpc-url", p.balance.rpcUrl] : []),
+    ]),
     // Until the node's interface (AWS) carries the address, the bind fails: retry.
     "Restart=always", "RestartSec=5", "DynamicUser=yes", "NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes",
     "MemoryMax=128M", "",

@@ -14,6 +14,7 @@
  *    Cross-region private scraping does not exist, so each region's node scrapes its own region: adding a
  *    region adds a node and touches no other region's node.
  */
+import { rpcProxyUrl } from "./argv";
 import { stringify } from "yaml";
 import { CONFIG_DIR, PATHS, PORTS } from "./types";
 import type { ContainerLogging, ContainerUnit, FleetLayout, IngressRule, NodeAlertLayout, ObservabilityLayout, PinnedNodeLayout, RegionLayout } from "./types";
@@ -50,7 +51,10 @@ export function observability(spec: FleetSpec, r: RegionLayout): ObservabilityLa
   const m = spec.monitoring;
   const nodes = pinnedNodes(r);
   const nodeAlerts: NodeAlertLayout[] = nodes.flatMap((n) =>
-    alertsForRole(n.role).map((k) => ({ name: `${r.resourceName}-${n.name}-${k}`, alert: k, node: n.name, description: `${n.name} (${r.name}): ${ALERTS[k].description}` })),
+    alertsForRole(n.role).map((k) => ({
+      name: `${r.resourceName}-${n.name}-${k}`, alert: k, node: n.name, description: `${n.name} (${r.name}): ${ALERTS[k].description}`,
+      ...(k === "lowBalance" ? { threshold: minBalanceWei(spec, n.role) } : {}),
+    })),
   );
   return {
     ...(r.cloud === "aws" ? { logGroup: names.logGroup(spec.name, r.name, "containers"), metricsLogGroup: names.logGroup(spec.name, r.name, "metrics") } : {}),
@@ -58,6 +62,13 @@ export function observability(spec: FleetSpec, r: RegionLayout): ObservabilityLa
     metricsLogRetentionDays: METRICS_LOG_RETENTION_DAYS,
     ...(m?.alerts ? { alerts: { emails: [...m.alerts.email], nodeAlerts, loadBalancerUnhealthy: r.cloud === "aws" } } : {}),
   };
+}
+
+/** The low-balance threshold of a node's account, in wei (alerts.minEth, else the fleet's funding minimums). */
+export function minBalanceWei(spec: FleetSpec, role: PinnedNodeLayout["role"]): number {
+  const m = spec.monitoring?.alerts?.minEth;
+  const eth = role === "reward" ? (m?.reward ?? spec.funding?.minEthReward ?? "0.01") : (m?.redeemer ?? spec.funding?.minEthRedeemer ?? "0.02");
+  return Math.round(Number(eth) * 1e18);
 }
 
 /** The region's chain nodes (O, redeemer, reward), in a stable order. */
@@ -76,7 +87,9 @@ export function containerLogging(r: RegionLayout, obs: ObservabilityLayout, node
 export function metricsAgent(spec: FleetSpec, r: RegionLayout, obs: ObservabilityLayout, node: PinnedNodeLayout): { unit: ContainerUnit; files: { path: string; content: string }[] } {
   const series = { fleet: spec.name, region: r.name, node: node.name };
   const metrics = publishedMetrics(node.role);
-  const scrape = prometheusScrapeConfig(series, { address: `127.0.0.1:${cliPort(node)}`, path: "/metrics" }, metrics);
+  // With monitoring, the node's metrics-only listener (also on loopback) adds the account balance; else the CLI.
+  const address = spec.monitoring ? `127.0.0.1:${PORTS.metrics}` : `127.0.0.1:${cliPort(node)}`;
+  const scrape = prometheusScrapeConfig(series, { address, path: "/metrics" }, metrics);
   if (r.cloud === "aws") {
     const cw = cloudwatchAgentConfig({ logGroup: obs.metricsLogGroup!, prometheusConfigPath: AGENT_FILES.prometheusScrape.container, metrics, region: r.region });
     return {
@@ -184,7 +197,15 @@ export function withObservability(spec: FleetSpec, layout: FleetLayout): FleetLa
           ...n.boot,
           containers,
           files: [...(n.boot.files ?? []), ...agent.files],
-          ...(monitored ? { metricsProxy: { port: PORTS.metrics, cliPort: cliPort(n) } } : {}),
+          ...(monitored
+            ? {
+                metricsProxy: {
+                  port: PORTS.metrics,
+                  cliPort: cliPort(n),
+                  ...(n.role === "reward" || n.role === "redeemer" ? { balance: { account: n.walletAddress!, rpcUrl: rpcProxyUrl(spec.network) } } : {}),
+                },
+              }
+            : {}),
         },
       };
     };

@@ -153,7 +153,7 @@ export interface BootSpec {
    * Serve the metrics-only listener (GET /metrics from the loopback CLI) on the node's stable private
    * address (given by the cloud at render time: BootContext.privateIp).
    */
-  metricsProxy?: { port: number; cliPort: number };
+  metricsProxy?: { port: number; cliPort: number; balance?: { account: string; rpcUrl: string } };
   /** Images boot pulls besides the containers' own (AI runner images the worker starts itself). */
   extraImages?: string[];
   /**
@@ -378,6 +378,8 @@ export interface NodeAlertLayout {
   alert: string;
   node: string;
   description: string;
+  /** Overrides the alert's catalog threshold (the low-balance alert's wei amount). */
+  threshold?: number;
 }
 
 export interface ObservabilityLayout {

@@ -118,10 +118,54 @@ test("an upstream failure, an oversized body or a slow CLI is a 502, never a par
   expect([slow.status, slow.body]).toEqual([502, "metrics unavailable\n"]);
 });
 
-test("its unit binds the node's private address only, as a dynamic user with a read-only system", () => {
+test("its unit binds the node's private address and loopback (for its own agent), as a dynamic user with a read-only system", () => {
   const unit = metricsProxyUnit({ bind: "10.40.0.204", port: 8937, cliPort: 7935 }, ["livepeer-fleet-network-interface.service"]);
-  expect(unit).toContain(`ExecStart=/usr/bin/python3 -I ${METRICS_PROXY_PATH} --bind 10.40.0.204 --port 8937 --cli-port 7935`);
+  expect(unit).toContain(`ExecStart=/usr/bin/python3 -I ${METRICS_PROXY_PATH} --bind 10.40.0.204 --port 8937 --cli-port 7935 --also-loopback\n`);
+  expect(metricsProxyUnit({ bind: "10.40.1.243", port: 8937, cliPort: 7935, balance: { account: "0x70d9C47AB12B8A6F0AAF79D68d3f9B0591F2151b", rpcUrl: "http://127.0.0.1:4000/livepeer/evm/42161" } }, []))
+    .toContain("--also-loopback --account 0x70d9C47AB12B8A6F0AAF79D68d3f9B0591F2151b --rpc-url http://127.0.0.1:4000/livepeer/evm/42161\n");
   expect(unit).toMatch(/^After=network-online\.target livepeer-fleet-network-interface\.service$/m);
   for (const line of ["DynamicUser=yes", "NoNewPrivileges=yes", "ProtectSystem=strict", "Restart=always"]) expect(unit).toContain(line);
   expect(unit).not.toContain("0.0.0.0");
+});
+
+describe("the account balance gauge (reward and redeemer nodes)", () => {
+  let rpc: http.Server;
+  let rpcAnswer: unknown = { jsonrpc: "2.0", id: 1, result: "0x2386f26fc10000" }; // 0.01 ETH
+  const calls: any[] = [];
+  let p2: ChildProcess;
+  let port2 = 0;
+  const get = () => new Promise<string>((resolve, reject) => {
+    http.get({ host: "127.0.0.1", port: port2, path: "/metrics" }, (res) => { let d = ""; res.on("data", (c) => (d += c)); res.on("end", () => resolve(d)); }).on("error", reject);
+  });
+  beforeAll(async () => {
+    rpc = http.createServer((req, res) => {
+      let d = "";
+      req.on("data", (c) => (d += c));
+      req.on("end", () => { calls.push({ url: req.url, body: JSON.parse(d) }); res.setHeader("Content-Type", "application/json"); res.end(JSON.stringify(rpcAnswer)); });
+    });
+    await new Promise<void>((r) => rpc.listen(0, "127.0.0.1", () => r()));
+    port2 = await freePort();
+    const script = path.join(dir.dir, "metrics-proxy.py");
+    const rpcUrl = `http://127.0.0.1:${(rpc.address() as net.AddressInfo).port}/livepeer/evm/42161`;
+    p2 = spawn("python3", ["-I", script, "--bind", "127.0.0.1", "--port", String(port2), "--cli-port", String((cli.address() as net.AddressInfo).port), "--timeout", "1", "--also-loopback", "--account", "0x70d9C47AB12B8A6F0AAF79D68d3f9B0591F2151b", "--rpc-url", rpcUrl], { stdio: "ignore" });
+    for (let i = 0; i < 100; i++) {
+      try { await get(); return; } catch { await new Promise((r) => setTimeout(r, 50)); }
+    }
+  });
+  afterAll(() => { p2?.kill(); rpc?.close(); });
+
+  test("appended after the CLI's metrics, from eth_getBalance of its own account through the loopback RPC, cached", async () => {
+    status = 200; delayMs = 0; body = "livepeer_reward_call_errors 0\n";
+    const out = await get(); // (the start-up probe already fetched the balance once)
+    expect(out).toBe("livepeer_reward_call_errors 0\n# HELP livepeer_fleet_eth_balance_wei ETH balance of this node's account (wei)\n# TYPE livepeer_fleet_eth_balance_wei gauge\nlivepeer_fleet_eth_balance_wei 10000000000000000\n");
+    expect(calls.map((c) => [c.url, c.body.method, c.body.params])).toEqual([["/livepeer/evm/42161", "eth_getBalance", ["0x70d9C47AB12B8A6F0AAF79D68d3f9B0591F2151b", "latest"]]]);
+    await get();
+    expect(calls).toHaveLength(1); // cached for five minutes
+  });
+
+  test("a refused RPC URL that is not loopback stops the proxy at start", () => {
+    const r = spawnSync("python3", ["-I", path.join(dir.dir, "metrics-proxy.py"), "--bind", "127.0.0.1", "--port", "1", "--cli-port", "2", "--account", "0x70d9C47AB12B8A6F0AAF79D68d3f9B0591F2151b", "--rpc-url", "https://rpc.example.com/KEY"], { encoding: "utf8" });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("--rpc-url must be a loopback http URL");
+  });
 });
