@@ -110,6 +110,8 @@ export class AwsRegion extends pulumi.ComponentResource implements RegionCompone
         securityGroupId: egressOnly.id,
         secretArns: vault.secretArns,
         kmsKeyArn: vault.keyArn,
+        // The container log group only (workers run no metrics agent).
+        ...(logGroupArns.length ? { logGroupArns: [logGroupArns[0]] } : {}),
         tags,
       }, child);
       this.workerGroups[g.name] = wg.groupName;

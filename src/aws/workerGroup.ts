@@ -20,6 +20,8 @@ export interface WorkerGroupArgs {
   securityGroupId: pulumi.Input<string>;
   secretArns: Record<string, pulumi.Input<string>>;
   kmsKeyArn: pulumi.Input<string>;
+  /** The region's container log group (docker's awslogs driver). */
+  logGroupArns?: pulumi.Input<string>[];
   tags: Record<string, string>;
 }
 
@@ -38,6 +40,7 @@ export class WorkerGroup extends pulumi.ComponentResource {
       secretArns: arns,
       kmsKeyArn: args.kmsKeyArn,
       instanceTag: groupTag,
+      ...(args.logGroupArns ? { logGroupArns: args.logGroupArns } : {}),
       ...(g.ai?.modelCache.source === "bucket" ? { modelBucket: { bucket: g.ai.modelCache.bucket, prefix: g.ai.modelCache.prefix } } : {}),
       ...(g.boot.drain ? { lifecycleHook: true } : {}),
       tags,

@@ -74,6 +74,12 @@ export class GcpRegion extends pulumi.ComponentResource implements RegionCompone
           }, child);
         }
       }
+      // Workers only write logs (their O reports their load).
+      for (const g of r.workerGroups) {
+        new gcp.projects.IAMMember(`${name}-${g.name}-${LOG_WRITER.split(".").pop()!.toLowerCase()}`, {
+          project, role: LOG_WRITER, member: pulumi.interpolate`serviceAccount:${accounts[g.name]}`,
+        }, child);
+      }
     }
 
     const dns = args.dns;

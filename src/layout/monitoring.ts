@@ -210,6 +210,11 @@ export function withObservability(spec: FleetSpec, layout: FleetLayout): FleetLa
       };
     };
     r.orchestrators = r0.orchestrators.map(equip);
+    // Workers ship their container logs too (no agent: their O reports their load).
+    r.workerGroups = r0.workerGroups.map((g) => ({
+      ...g,
+      boot: { ...g.boot, containers: g.boot.containers.map((c) => ({ ...c, logging: containerLogging(r0, obs, g.name, c.name) })) },
+    }));
     if (r0.redeemer) r.redeemer = equip(r0.redeemer);
     if (r0.reward) r.reward = equip(r0.reward);
     r.observability = obs;

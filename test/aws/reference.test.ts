@@ -259,7 +259,11 @@ test("IAM: each node role reads only its own secrets; workers read only the orch
   expect(o1.find((s: any) => s.Sid === "AttachOwnInterface").Resource).toEqual([expect.stringContaining(`network-interface/eni-`)]);
   expect(o1.find((s: any) => s.Sid === "AttachInterfaceToOwnInstance").Condition.StringEquals).toEqual({ "aws:ResourceTag/livepeer-fleet:node-id": "ref-use1-o1" });
   expect(eniId).toBeDefined();
-  expect(doc("ref-use1-t4-o1").Statement.map((s: any) => s.Sid).sort()).toEqual(["CompleteOwnGroupLifecycleAction", "DecryptViaSecretsManager", "FindOwnGroup", "MarkOwnGroupInstanceUnhealthy", "ReadOwnSecrets"]);
+  expect(doc("ref-use1-t4-o1").Statement.map((s: any) => s.Sid).sort()).toEqual(["CompleteOwnGroupLifecycleAction", "DecryptViaSecretsManager", "FindOwnGroup", "MarkOwnGroupInstanceUnhealthy", "ReadOwnSecrets", "WriteOwnLogGroups"]);
+  // workers write to the container log group only (no metrics agent on them)
+  expect(doc("ref-use1-t4-o1").Statement.find((s: any) => s.Sid === "WriteOwnLogGroups").Resource).toEqual([
+    expect.stringMatching(/:log-group:\/livepeer-fleet\/ref\/use1\/containers$/), expect.stringMatching(/:log-group:\/livepeer-fleet\/ref\/use1\/containers:log-stream:\*$/),
+  ]);
   // Session Manager only: no ssm:GetParameter* (the managed AmazonSSMManagedInstanceCore would allow
   // every parameter of the account), no managed policy attachments at all
   const ssm = ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.endsWith("-ssm"));

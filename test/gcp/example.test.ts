@@ -114,7 +114,7 @@ test("the components and their exact children", () => {
   });
   // the region itself only wires components; the service record is the fleet's (Cloud DNS keeps one geo record set)
   expect(children("livepeer-fleet:gcp:Region::gref-euw4")).toEqual({
-    "gcp:projects/iAMMember:IAMMember": 8,
+    "gcp:projects/iAMMember:IAMMember": 10,
     "livepeer-fleet:gcp:Network": 1, "livepeer-fleet:gcp:KeyVault": 1, "livepeer-fleet:gcp:PinnedNode": 4, "livepeer-fleet:gcp:WorkerGroup": 2, "livepeer-fleet:gcp:LoadBalancer": 1,
   });
   expect(children("livepeer-fleet:index:OrchestratorFleet::gref")).toEqual({ [T.record]: 1, "pulumi:providers:gcp": 2, "livepeer-fleet:gcp:Region": 1 });
@@ -188,13 +188,14 @@ test("IAM: each service account reads exactly its own secrets; workers only the 
   expect(readers["redeemer"]).toEqual(["redeemer-keystore", "redeemer-password", "rpc-proxy-config"]);
   expect(readers["l4-o1"]).toEqual(["orch-secret"]);
   // project-wide only what Cloud Logging and Monitoring cannot scope narrower: each chain node's own account
-  // writes logs (docker gcplogs) and metrics (its collector); nothing else, no policy or binding replaced wholesale
+  // writes logs (docker gcplogs) and metrics (its collector), each worker group's logs; nothing else, no policy
+  // or binding replaced wholesale
   const projectIam = rs.filter((x) => /^gcp:(projects\/iAM|organizations|folder)|IAMPolicy|IAMBinding/.test(x.type));
   expect(projectIam.map((x) => [x.type, x.inputs.role, x.inputs.member]).sort()).toEqual(
     ["o1", "o2", "redeemer", "reward"].flatMap((n) => [
       ["gcp:projects/iAMMember:IAMMember", "roles/logging.logWriter", `serviceAccount:gref-euw4-${n}@livepeer-fleet-example.iam.gserviceaccount.com`],
       ["gcp:projects/iAMMember:IAMMember", "roles/monitoring.metricWriter", `serviceAccount:gref-euw4-${n}@livepeer-fleet-example.iam.gserviceaccount.com`],
-    ]).sort(),
+    ]).concat(["l4-o1", "l4-o2"].map((g) => ["gcp:projects/iAMMember:IAMMember", "roles/logging.logWriter", `serviceAccount:gref-euw4-${g}@livepeer-fleet-example.iam.gserviceaccount.com`])).sort(),
   );
   const [grant] = ofType("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember");
   expect(grant.inputs).toMatchObject({ role: "roles/cloudkms.cryptoKeyEncrypterDecrypter", member: "serviceAccount:service-123456789012@gcp-sa-secretmanager.iam.gserviceaccount.com" });
