@@ -76,10 +76,13 @@ export const pinnedNodes = (r: Pick<RegionLayout, "orchestrators" | "redeemer" |
   [...r.orchestrators, ...(r.redeemer ? [r.redeemer] : []), ...(r.reward ? [r.reward] : [])];
 
 /** Every container's log driver: the region's log group (AWS) or Cloud Logging (GCP). */
-export function containerLogging(r: RegionLayout, obs: ObservabilityLayout, node: string, container: string): ContainerLogging {
+export function containerLogging(r: RegionLayout, obs: ObservabilityLayout, node: string, container: string, shared = false): ContainerLogging {
   const common = { mode: "non-blocking", "max-buffer-size": "4m" };
+  // A group of one writes one stream per node and container; a worker group's many instances would share
+  // it, so theirs are named by docker's own `tag` template: group/container/container id.
+  const stream: Record<string, string> = shared ? { tag: `${node}/${container}/{{.ID}}` } : { "awslogs-stream": `${node}/${container}` };
   return r.cloud === "aws"
-    ? { driver: "awslogs", options: { ...common, "awslogs-region": r.region, "awslogs-group": obs.logGroup!, "awslogs-stream": `${node}/${container}` } }
+    ? { driver: "awslogs", options: { ...common, "awslogs-region": r.region, "awslogs-group": obs.logGroup!, ...stream } }
     : { driver: "gcplogs", options: { ...common, "gcp-project": r.project!, "gcp-log-cmd": "false" } };
 }
 
@@ -213,7 +216,7 @@ export function withObservability(spec: FleetSpec, layout: FleetLayout): FleetLa
     // Workers ship their container logs too (no agent: their O reports their load).
     r.workerGroups = r0.workerGroups.map((g) => ({
       ...g,
-      boot: { ...g.boot, containers: g.boot.containers.map((c) => ({ ...c, logging: containerLogging(r0, obs, g.name, c.name) })) },
+      boot: { ...g.boot, containers: g.boot.containers.map((c) => ({ ...c, logging: containerLogging(r0, obs, g.name, c.name, true) })) },
     }));
     if (r0.redeemer) r.redeemer = equip(r0.redeemer);
     if (r0.reward) r.reward = equip(r0.reward);
