@@ -81,7 +81,8 @@ export class WorkerGroup extends pulumi.ComponentResource {
             capacityRebalance: !!g.spot,
             mixedInstancesPolicy: {
               instancesDistribution: {
-                onDemandBaseCapacity: g.spot?.onDemandBase ?? 0,
+                // `onDemandBase` counts instances; a weighted group counts units (sessions): one primary-type instance each.
+                onDemandBaseCapacity: (g.spot?.onDemandBase ?? 0) * (g.capacityUnit === "sessions" ? g.instanceTypes[0].perInstance : 1),
                 onDemandPercentageAboveBaseCapacity: g.spot ? g.spot.onDemandPercentAboveBase : 100,
                 ...(g.spot ? { spotAllocationStrategy: "price-capacity-optimized" } : {}),
                 onDemandAllocationStrategy: "prioritized",

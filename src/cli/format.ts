@@ -134,7 +134,7 @@ export function renderText(fp: FleetPlan, md = false): string {
     `service URI ${t(l.serviceUri)} (${l.dns.provider === "route53" ? "latency" : "geo"}-routed over ${l.regions.length} region${l.regions.length === 1 ? "" : "s"}; zone ${t(l.dns.zone)})`,
     `network ${t(l.network)} (chain ${l.chainId}), registered address ${t(l.registeredAddress)}`,
     `reward caller: ${t(l.rewardMode)}${s.fleet?.rewardNodeRegion ? ` (node in ${t(s.fleet.rewardNodeRegion)})` : ""}; redeemer: ${s.fleet?.redeemer ? t(s.fleet.redeemer) : "none (each O redeems its own tickets)"}`,
-    `capacity: ${s.fleet?.capacity.minGpus}–${s.fleet?.capacity.maxGpus} GPUs, ${s.fleet?.capacity.minSessions}–${s.fleet?.capacity.maxSessions} sessions`,
+    `capacity: ${s.fleet?.capacity.minGpus}–${s.fleet?.capacity.maxGpus} GPUs, ${s.fleet?.capacity.minSessions}–${s.fleet?.capacity.maxSessions} transcoding sessions${s.fleet?.capacity.maxAiContainers ? `, ${s.fleet.capacity.minAiContainers}–${s.fleet.capacity.maxAiContainers} AI runner containers` : ""}`,
   ];
   const spec = fp.fleet.spec;
   const dnsWhere = l.dns.provider === "route53" ? `Route 53 zone ${t(l.dns.zone)} (${t(l.dns.zoneId)})` : `Cloud DNS zone ${t(l.dns.zone)} (${t(l.dns.managedZone)} in ${t(l.dns.project)})`;

@@ -10,7 +10,7 @@ import { loadFleet, Fleet } from "../spec/validate";
 import { FleetConfigError } from "../spec/errors";
 import { plainSecretIssues } from "../spec/secretPaths";
 import { buildLayout } from "../layout/layout";
-import type { FleetLayout } from "../layout/types";
+import type { FleetLayout, WorkerGroupLayout } from "../layout/types";
 import { runPlan, Plan } from "../plan/engine";
 
 export interface FleetPlan {
@@ -76,11 +76,38 @@ export function fleetSummary(l: FleetLayout) {
     rewardMode: l.rewardMode,
     rewardNodeRegion: l.regions.find((r) => r.reward)?.name ?? null,
     workerGroups: groups.length,
-    capacity: {
-      minGpus: groups.reduce((a, g) => a + g.minSize * g.capacity.gpusPerInstance, 0),
-      maxGpus: groups.reduce((a, g) => a + g.maxSize * g.capacity.gpusPerInstance, 0),
-      minSessions: groups.reduce((a, g) => a + g.minSize * g.capacity.sessionsPerInstance, 0),
-      maxSessions: groups.reduce((a, g) => a + g.capacity.maxSessions, 0),
-    },
+    capacity: capacityOf(groups),
   };
+}
+
+/**
+ * The fleet's capacity range: GPUs, transcoding sessions and AI runner containers, from each group's bounds
+ * in its own unit (instances, or sessions on AWS weighted groups: then the fewest instances reach the
+ * minimum with the largest type and the most with the smallest).
+ */
+export function capacityOf(groups: WorkerGroupLayout[]) {
+  const out = { minGpus: 0, maxGpus: 0, minSessions: 0, maxSessions: 0, minAiContainers: 0, maxAiContainers: 0 };
+  for (const g of groups) {
+    const per = g.instanceTypes.map((t) => t.perInstance);
+    const gpus = g.instanceTypes.map((t) => t.gpus);
+    let lo: number, hi: number, loGpus: number, hiGpus: number;
+    if (g.capacityUnit === "sessions") {
+      [lo, hi] = [g.minSize, g.maxSize];
+      loGpus = Math.ceil(g.minSize / Math.max(...per)) * Math.min(...gpus);
+      hiGpus = Math.ceil(g.maxSize / Math.min(...per)) * Math.max(...gpus);
+    } else {
+      [lo, hi] = [g.minSize * Math.min(...per), g.maxSize * Math.max(...per)];
+      [loGpus, hiGpus] = [g.minSize * Math.min(...gpus), g.maxSize * Math.max(...gpus)];
+    }
+    out.minGpus += loGpus;
+    out.maxGpus += hiGpus;
+    if (g.kind === "ai") {
+      out.minAiContainers += lo;
+      out.maxAiContainers += hi;
+    } else {
+      out.minSessions += lo;
+      out.maxSessions += hi;
+    }
+  }
+  return out;
 }

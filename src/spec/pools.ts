@@ -54,6 +54,30 @@ export function checkPool(cloud: "aws" | "gcp", w: WorkerPool, wp: string, add: 
     }
   }
   if (w.kind === "ai") checkAiPool(cloud, w, wp, add);
+  checkSizes(w, wp, add);
+}
+
+/** One instance of each type offers this much (sessions, or AI runner containers). */
+function perInstanceOf(w: WorkerPool): number[] {
+  if (w.kind === "ai") return [w.models.reduce((a, m) => a + m.capacity, 0)];
+  return [w.gpu.count * w.sessionsPerGpu, ...(w.extraInstanceTypes ?? []).map((x) => x.gpu.count * x.sessionsPerGpu)];
+}
+
+/** Bounds in sessions fit whole instances; a scaling group keeps at least one worker to measure its O's load. */
+function checkSizes(w: WorkerPool, wp: string, add: Add): void {
+  const per = perInstanceOf(w);
+  const scales = w.scaling !== false && w.minSize < w.maxSize;
+  const unit = w.sizeUnit === "sessions" ? (w.kind === "ai" ? "runner containers" : "sessions") : "instances";
+  if (scales && w.minSize === 0) {
+    add(`${wp}.minSize`, 0, `must be ≥ 1 ${unit === "instances" ? "instance" : unit} while the pool scales: with no worker attached its O offers no capacity and reports no load, so the group could never scale out (set scaling: false for a pool that may be empty)`);
+  }
+  if (w.sizeUnit === "sessions") {
+    const largest = Math.max(...per);
+    if (w.maxSize < largest) add(`${wp}.maxSize`, w.maxSize, `counts ${unit}; one instance offers up to ${largest}, so maxSize must be ≥ ${largest}`);
+    if (w.spot && w.spot.onDemandBase * per[0] > w.maxSize) {
+      add(`${wp}.spot.onDemandBase`, w.spot.onDemandBase, `counts instances (${per[0]} ${unit} each): ${w.spot.onDemandBase * per[0]} is above maxSize (${w.maxSize} ${unit})`);
+    }
+  }
 }
 
 function checkAiPool(cloud: "aws" | "gcp", w: Extract<WorkerPool, { kind: "ai" }>, wp: string, add: Add): void {

@@ -360,7 +360,7 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
       if (w.desiredSize !== undefined && (w.desiredSize < w.minSize || w.desiredSize > w.maxSize)) {
         add(`${wp}.desiredSize`, w.desiredSize, `must be between minSize (${w.minSize}) and maxSize (${w.maxSize})`);
       }
-      if (w.spot && w.spot.onDemandBase > w.maxSize) add(`${wp}.spot.onDemandBase`, w.spot.onDemandBase, `must be ≤ maxSize (${w.maxSize})`);
+      if (w.spot && w.sizeUnit !== "sessions" && w.spot.onDemandBase > w.maxSize) add(`${wp}.spot.onDemandBase`, w.spot.onDemandBase, `must be ≤ maxSize (${w.maxSize})`);
       if (cloud === "gcp" && w.spot && w.spot.onDemandPercentAboveBase !== 0) {
         add(`${wp}.spot.onDemandPercentAboveBase`, w.spot.onDemandPercentAboveBase, "must be 0 on GCP: a managed instance group is all spot or all on demand, so the pool becomes an on-demand group of `onDemandBase` instances plus a spot group for the rest");
       }

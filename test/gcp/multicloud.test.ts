@@ -113,7 +113,7 @@ function awsPlusGcp(redeemerOn: "use1" | "euw4"): any {
     machineImages: { cpu: "projects/livepeer-fleet-example/global/images/livepeer-node-cpu-v1", gpu: "projects/livepeer-fleet-example/global/images/livepeer-node-gpu-v1" },
     network: { managed: { cidr: "10.60.0.0/20", zones: ["europe-west4-a", "europe-west4-b"] } },
     orchestrators: [o3("europe-west4-a")],
-    workers: [{ name: "l4", kind: "transcoder", instanceType: "g2-standard-8", gpu: { model: "L4", count: 1 }, sessionsPerGpu: 20, minSize: 0, maxSize: 2 }],
+    workers: [{ name: "l4", kind: "transcoder", instanceType: "g2-standard-8", gpu: { model: "L4", count: 1 }, sessionsPerGpu: 20, minSize: 1, maxSize: 2 }],
   });
   if (redeemerOn === "euw4") Object.assign(raw.redeemer, { region: "euw4", zone: "europe-west4-b" });
   return raw;

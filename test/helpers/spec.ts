@@ -99,7 +99,7 @@ export function euRegion(): any {
     machineImages: { cpu: "ami-0123456789abcdef0", gpu: "ami-0fedcba9876543210" },
     network: { managed: { cidr: "10.41.0.0/16", zones: ["eu-west-1a", "eu-west-1b"] } },
     orchestrators: [o3("eu-west-1a")],
-    workers: [{ name: "t4", kind: "transcoder", instanceType: "g4dn.xlarge", gpu: { model: "T4", count: 1 }, sessionsPerGpu: 20, minSize: 0, maxSize: 3 }],
+    workers: [{ name: "t4", kind: "transcoder", instanceType: "g4dn.xlarge", gpu: { model: "T4", count: 1 }, sessionsPerGpu: 20, minSize: 1, maxSize: 3 }],
   };
 }
 

@@ -167,3 +167,12 @@ describe("scaling", () => {
     expect(byName(l.regions[0].workerGroups, "t4-o1").scaling).toBeUndefined();
   });
 });
+
+describe("the fleet's capacity summary", () => {
+  const { capacityOf } = require("../../src/cli/plan");
+  test("sizes in sessions count as sessions (never multiplied again); AI runner containers apart from transcoding sessions", () => {
+    // use1 t4: 2 × 1–4 × 20; euw4 l4: 2 × 1–4 × 30; apse1 t4: 2 × 20–96 sessions (1–5 instances of 1 GPU); euw4 sdxl: 2 × 1–2 × 1 container
+    expect(capacityOf(MULTI.regions.flatMap((r) => r.workerGroups))).toEqual({ minGpus: 8, maxGpus: 30, minSessions: 140, maxSessions: 592, minAiContainers: 2, maxAiContainers: 4 });
+    expect(capacityOf(r0.workerGroups)).toEqual({ minGpus: 4, maxGpus: 14, minSessions: 40, maxSessions: 160, minAiContainers: 2, maxAiContainers: 6 });
+  });
+});

@@ -60,6 +60,8 @@ describe("transcoder pools: mixed instance types, size units, scaling", () => {
     ["a target utilisation of 5%", t4({ scaling: { targetUtilization: 5 } }), [[`${T}.scaling.targetUtilization`, /10/]]],
     ["a scale-in cooldown under a minute", t4({ scaling: { scaleInCooldownSeconds: 30 } }), [[`${T}.scaling.scaleInCooldownSeconds`, /60/]]],
     ["scaling: true (only false or a block)", t4({ scaling: true }), [[`${T}.scaling`, /.+/]]],
+    ["sizes in sessions below one instance", t4({ sizeUnit: "sessions", minSize: 5, maxSize: 10 }), [[`${T}.maxSize`, /counts sessions; one instance offers up to 20, so maxSize must be ≥ 20/]]],
+    ["an on-demand base (instances) above a maximum in sessions", t4({ sizeUnit: "sessions", minSize: 20, maxSize: 40, spot: { onDemandBase: 3 } }), [[`${T}.spot.onDemandBase`, /counts instances \(20 sessions each\): 60 is above maxSize \(40 sessions\)/]]],
   ])("refused: %s", (_n, m, expected) => void expectIssues(mutated(m), expected));
 
   test("mixed instance types are refused on GCP", () => {
@@ -71,7 +73,7 @@ describe("transcoder pools: mixed instance types, size units, scaling", () => {
       eu.workers = [{ name: "l4", kind: "transcoder", instanceType: "g2-standard-8", gpu: { model: "L4", count: 1 }, sessionsPerGpu: 30, minSize: 1, maxSize: 3, sizeUnit: "sessions", ...extra }];
       r.regions.push(eu);
     });
-    const issues = expectIssues(raw, [["regions[1].workers[0].extraInstanceTypes", /is AWS only: a GCP managed instance group runs one machine type/]]);
-    expect(issues).toHaveLength(1);
+    const issues = expectIssues(raw, [["regions[1].workers[0].extraInstanceTypes", /is AWS only: a GCP managed instance group runs one machine type/], ["regions[1].workers[0].maxSize", /counts sessions; one instance offers up to 30, so maxSize must be ≥ 30/]]);
+    expect(issues).toHaveLength(2);
   });
 });

@@ -9,7 +9,7 @@ describe("worker pool sizes: min ≤ desired ≤ max", () => {
   test.each<[string, M]>([
     ["min = max", pool({ minSize: 2, maxSize: 2 })],
     ["min = desired = max", pool({ minSize: 2, desiredSize: 2, maxSize: 2 })],
-    ["min 0, desired 0 (scale to zero)", pool({ minSize: 0, desiredSize: 0, maxSize: 4 })],
+    ["min 0, desired 0 with scaling off (an empty pool you size by hand)", pool({ minSize: 0, desiredSize: 0, maxSize: 4, scaling: false })],
     ["desired between", pool({ minSize: 1, desiredSize: 3, maxSize: 4 })],
     ["spot with an on-demand base", pool({ spot: { onDemandBase: 1, onDemandPercentAboveBase: 25 } })],
   ])("accepted: %s", (_n, m) => expect(() => load(mutated(m))).not.toThrow());
@@ -19,6 +19,7 @@ describe("worker pool sizes: min ≤ desired ≤ max", () => {
     ["desired < min", pool({ minSize: 2, desiredSize: 1, maxSize: 4 }), [[`${W}.desiredSize`, /between minSize \(2\) and maxSize \(4\)/]]],
     ["desired > max", pool({ desiredSize: 5 }), [[`${W}.desiredSize`, /between minSize \(1\) and maxSize \(4\)/]]],
     ["max 0", pool({ minSize: 0, maxSize: 0 }), [[`${W}.maxSize`, /must be (a positive integer|≥|>)/]]],
+    ["min 0 while scaling (an empty group never scales out)", pool({ minSize: 0, maxSize: 4 }), [[`${W}.minSize`, /must be ≥ 1 instance while the pool scales/]]],
     ["negative min", pool({ minSize: -1 }), [[`${W}.minSize`, /must be (a positive integer|≥|>)/]]],
     ["fractional max", pool({ maxSize: 2.5 }), [[`${W}.maxSize`, /expected int/i]]],
     ["size as a string", pool({ maxSize: "4" }), [[`${W}.maxSize`, /expected number, received string/]]],
