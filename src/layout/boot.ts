@@ -483,7 +483,7 @@ iptables -w -C DOCKER-USER -d "$METADATA_IP/32" -j DROP || die "the rule droppin
 ].join("\n");
 
 /** The readiness endpoint: GET /ready only; it never forwards anything from the CLI port (a wallet API). */
-export const READINESS_PY = String.raw`# livepeer-fleet readiness: GET /ready -> 200 if not draining and >= 1 worker attached, else 503. Other paths: 404.
+export const READINESS_PY = String.raw`# livepeer-fleet readiness: GET /ready -> 200 if not draining and >= 1 worker attached (a transcoder, or an AI worker's runner container), else 503. Other paths: 404.
 # It reads go-livepeer's /metrics itself and never forwards anything from that port (a wallet API).
 import argparse, http.server, math, os, sys, urllib.request
 from urllib.parse import urlsplit
@@ -523,9 +523,12 @@ def readiness(a):
     try:
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         with opener.open("http://127.0.0.1:%d/metrics" % a.metrics_port, timeout=a.timeout) as r:
-            workers = metric_sum(r.read(16 << 20).decode("utf-8", "replace"), "livepeer_transcoders_number")
+            text = r.read(16 << 20).decode("utf-8", "replace")
     except Exception:
         return False, "metrics unavailable"
+    # Transcoders attached, or AI runner containers offered by attached AI workers (an AI-only region).
+    counts = [metric_sum(text, n) for n in ("livepeer_transcoders_number", "livepeer_ai_container_idle", "livepeer_ai_container_in_use")]
+    workers = sum(c for c in counts if c is not None) if any(c is not None for c in counts) else None
     return (True, "ready") if workers is not None and workers >= 1 else (False, "no workers attached")
 
 class Handler(http.server.BaseHTTPRequestHandler):

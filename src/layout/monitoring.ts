@@ -50,8 +50,10 @@ const cliPort = (n: PinnedNodeLayout) => (n.role === "redeemer" ? PORTS.cliRedee
 export function observability(spec: FleetSpec, r: RegionLayout): ObservabilityLayout {
   const m = spec.monitoring;
   const nodes = pinnedNodes(r);
+  // An AI-only region's Os never have transcoders: no "no transcoder attached" alert there.
+  const aiOnly = r.workerGroups.length > 0 && r.workerGroups.every((g) => g.kind === "ai");
   const nodeAlerts: NodeAlertLayout[] = nodes.flatMap((n) =>
-    alertsForRole(n.role).map((k) => ({
+    alertsForRole(n.role).filter((k) => !(aiOnly && k === "noTranscoders")).map((k) => ({
       name: `${r.resourceName}-${n.name}-${k}`, alert: k, node: n.name, description: `${n.name} (${r.name}): ${ALERTS[k].description}`,
       ...(k === "lowBalance" ? { threshold: minBalanceWei(spec, n.role) } : {}),
     })),

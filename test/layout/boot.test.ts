@@ -714,6 +714,9 @@ describe("the readiness endpoint, run under python3", () => {
     ["only a metric that shares the prefix", "livepeer_transcoders_number_total 5\nlivepeer_transcoders_capacity 10\n", 503, "no workers attached"],
     ["metric absent", orch, 503, "no workers attached"],
     ["unlabelled gauge", "livepeer_transcoders_number 3\n", 200, "ready"],
+    ["AI only: an AI worker's idle runner container", `${orch}livepeer_transcoders_number 0\nlivepeer_ai_container_idle{pipeline="text-to-image",model_name="m"} 1\n`, 200, "ready"],
+    ["AI only: a busy runner container, no transcoder metric", 'livepeer_ai_container_in_use{pipeline="llm",model_name="m"} 1\nlivepeer_ai_container_idle{pipeline="llm",model_name="m"} 0\n', 200, "ready"],
+    ["AI metrics at zero", 'livepeer_ai_container_in_use{pipeline="llm"} 0\nlivepeer_ai_container_idle{pipeline="llm"} 0\n', 503, "no workers attached"],
   ])("%s", async (_what, body, status, reason) => {
     metrics = body;
     expect(await get("/ready")).toEqual({ status, body: `${reason}\n` });

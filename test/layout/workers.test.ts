@@ -176,3 +176,18 @@ describe("the fleet's capacity summary", () => {
     expect(capacityOf(r0.workerGroups)).toEqual({ minGpus: 4, maxGpus: 14, minSessions: 40, maxSessions: 160, minAiContainers: 2, maxAiContainers: 6 });
   });
 });
+
+describe("AI-only regions", () => {
+  test("their Os get no 'no transcoder attached' alert (they never have transcoders); the readiness counts AI runner containers", () => {
+    const raw = mutated((r) => {
+      r.regions[0].workers = [r.regions[0].workers[1]];
+      r.monitoring = { image: "livepeer/monitoring:sha-0072bc4", alerts: { email: ["ops@fleet.example.com"] } };
+    });
+    const l = buildLayout(load(raw));
+    const alerts = l.regions[0].observability!.alerts!.nodeAlerts.map((a) => a.alert);
+    expect(alerts).not.toContain("noTranscoders");
+    expect(alerts).toContain("redemptionErrors");
+    const withT4 = buildLayout(load(mutated((r) => (r.monitoring = { image: "livepeer/monitoring:sha-0072bc4", alerts: { email: ["ops@fleet.example.com"] } }))));
+    expect(withT4.regions[0].observability!.alerts!.nodeAlerts.filter((a) => a.alert === "noTranscoders").map((a) => a.node)).toEqual(["o1", "o2"]);
+  });
+});
