@@ -218,7 +218,8 @@ async function gcpOrchestrator(ctx: Ctx, r: RegionLayout, o: PinnedNodeLayout): 
 
 async function gcpWorkerGroup(ctx: Ctx, r: RegionLayout, g: WorkerGroupLayout): Promise<void> {
   const project = r.project!;
-  const names = (await run(ctx, gcpCmd.listGroups(g.resourceName, project), `<groups of ${g.resourceName}>`)).split(/\s+/).filter(Boolean);
+  // A dry run shows one placeholder name (no spaces: the names are split on whitespace).
+  const names = (await run(ctx, gcpCmd.listGroups(g.resourceName, project), `<group-of-${g.resourceName}>`)).split(/\s+/).filter(Boolean);
   if (names.length === 0) throw new StepFailed(`no managed instance group of ${g.resourceName} in project ${project} (has \`pulumi up\` created it?)`);
   for (const mig of names) {
     const left = Math.max(60, Math.round((ctx.deadline - ctx.deps.now()) / 1000));

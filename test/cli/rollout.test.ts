@@ -243,6 +243,19 @@ describe("rollout on GCP (fake gcloud)", () => {
 });
 
 describe("the command line", () => {
+  test("output piped into a reader that stops early ends quietly (no EPIPE stack trace)", () => {
+    const { spawnSync } = require("child_process");
+    const r = spawnSync("bash", ["-c", `node ${path.join(ROOT, "bin", "livepeer-fleet.js")} rollout --config ${REF} --region use1 --dry-run | head -1`], { encoding: "utf8" });
+    expect(r.stdout).toMatch(/^dry run: rollout of region use1/);
+    expect(r.stderr).not.toMatch(/EPIPE|Error/);
+  });
+  test("--dry-run on GCP with AI groups: one placeholder group per wait, never a name split into words", async () => {
+    const { o, io: i } = io();
+    expect(await run(["rollout", "--config", path.join(ROOT, "examples", "multi-region", "fleet.yaml"), "--region", "euw4", "--dry-run"], i)).toBe(0);
+    const waits = o.out.split("\n").filter((l) => l.includes("wait-until") && l.includes("--version-target-reached"));
+    expect(waits).toEqual(["a", "b"].map((z) => `  $ gcloud compute instance-groups managed wait-until '<group-of-lpf-euw4-sdxl-euw4-${z}>' --version-target-reached --region europe-west4 --project lpf-example-eu --timeout 3600`));
+  });
+
   test("--dry-run (through the main CLI) prints every step and the exact commands and runs nothing", async () => {
     const f = fake();
     const { o, io: i } = io();
