@@ -225,7 +225,7 @@ test("each region's monitoring node scrapes the metrics-only listener of every c
     const s = script(r.name, "monitoring");
     const exec = s.split("\n").find((l) => l.startsWith("ExecStart=/usr/bin/docker run --rm --name monitoring "))!;
     expect([r.name, exec.match(/ --nodes (\S+) /)![1].split(",")]).toEqual([r.name, want]);
-    expect(exec).toMatch(/livepeer\/monitoring:sha-0072bc4 --mode standalone --nodes \S+ --region \S+$/);
+    expect(exec).toMatch(/livepeer\/monitoring:sha-0072bc4 --mode standalone --nodes \S+ --region \S+ --prometheus-storagePath \/data\/prometheus$/);
     expect(exec).toContain(`--region ${r.name}`);
     // Prometheus data on the persistent volume; the node has no public address
     expect(exec).toContain("-v /var/lib/livepeer/prometheus:/data/prometheus ");

@@ -160,7 +160,8 @@ function monitoringUnit(image: string, region: string, targets: string[]): Conta
     name: MONITORING_CONTAINER,
     image,
     // start.sh passes its arguments to the config generator (yargs; arguments win over LP_* variables).
-    args: ["--mode", "standalone", "--nodes", targets.join(","), "--region", region],
+    // The TSDB path is passed explicitly: the generator's default is `/data/promtheus` (sic), off the volume.
+    args: ["--mode", "standalone", "--nodes", targets.join(","), "--region", region, "--prometheus-storagePath", PROMETHEUS_DATA],
     mounts: [`${PATHS.dataDir}/prometheus:${PROMETHEUS_DATA}`],
     gpus: false,
     network: "host",
@@ -181,7 +182,7 @@ export function withScrapeTargets(node: PinnedNodeLayout, addresses: Record<stri
   });
   return {
     ...node,
-    boot: { ...node.boot, containers: node.boot.containers.map((c) => (c.name === MONITORING_CONTAINER ? { ...c, args: monitoringUnit(c.image, c.args[c.args.length - 1], targets).args } : c)) },
+    boot: { ...node.boot, containers: node.boot.containers.map((c) => (c.name === MONITORING_CONTAINER ? { ...c, args: monitoringUnit(c.image, c.args[c.args.indexOf("--region") + 1], targets).args } : c)) },
   };
 }
 
