@@ -82,7 +82,7 @@ function instanceTypes(w: WorkerPoolSpec): WorkerInstanceType[] {
 }
 
 function scalingOf(spec: FleetSpec, r: RegionSpec, w: WorkerPoolSpec, o: PinnedNodeLayout): GroupScaling | undefined {
-  if (w.scaling === false || w.minSize === w.maxSize) return undefined;
+  if (w.scaling?.enabled === false || w.minSize === w.maxSize) return undefined;
   const s = { ...DEFAULT_SCALING, ...(w.scaling ?? {}) };
   return {
     targetUtilization: s.targetUtilization,

@@ -22,8 +22,8 @@ const ETH = /^\d+(\.\d{1,18})?$/;
 export function grafanaCidrProblem(cidr: string): string | undefined {
   const c = parseCidr(cidr);
   if (!c) return "must be an IPv4 CIDR with no host bits set, like `203.0.113.0/24` or `198.51.100.7/32`";
-  if (c.prefix === 0) {
-    return "must not be the whole internet (/0): Grafana is an admin UI; reach it by SSM port forwarding (AWS) or an IAP tunnel (GCP), or list your office/VPN ranges like `203.0.113.0/24`";
+  if (c.prefix < 8) {
+    return "must be a /8 or narrower: Grafana is an admin UI, not for the whole internet (nor large slices of it); reach it by SSM port forwarding (AWS) or an IAP tunnel (GCP), or list your office/VPN ranges like `203.0.113.0/24`";
   }
   return undefined;
 }

@@ -25,8 +25,10 @@ const name = z
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().min(0);
 /** Upper bounds: far above any real fleet, low enough that a typo (or a YAML float) cannot size one. */
-export const LIMITS = { gpusPerInstance: 16, sessionsPerGpu: 1000, groupSize: 1000, volumeGb: 16384 } as const;
+export const LIMITS = { gpusPerInstance: 16, sessionsPerGpu: 1000, groupSize: 1000, volumeGb: 16384, groupSessions: 1_000_000 } as const;
 const groupSize = nonNegativeInt.max(LIMITS.groupSize);
+/** A pool's bounds: instances (≤ groupSize, checked in pools.ts) or sessions (≤ groupSize instances' worth). */
+const poolSize = nonNegativeInt.max(LIMITS.groupSessions);
 const volumeGb = positiveInt.max(LIMITS.volumeGb);
 
 /** What a YAML number that cannot be kept exactly is told. */
@@ -204,9 +206,11 @@ const GpuSpec = z
 /** Session-based scaling of each group of the pool (one group per O, scaled on that O's load). */
 export const Scaling = z
   .object({
+    /** `scaling: false` is read as `{ enabled: false }`: the group keeps its desired size. */
+    enabled: z.boolean().default(true),
     /** Utilisation to hold, percent: sessions (AI: runner containers) in use over offered. Default 70. */
     targetUtilization: z.number().int().min(10).max(95).default(70),
-    /** Seconds after a scale-in before the next one (AWS: the policy's instance warmup; GCP: the autoscaler's scale-in control window). Default 600. */
+    /** Seconds utilisation must stay low before one instance is removed, and between removals. Default 600. */
     scaleInCooldownSeconds: z.number().int().min(60).max(3600).default(600),
     /** Seconds a new worker needs before its capacity counts (image pull, GPU init, attach). Default 300. */
     warmupSeconds: z.number().int().min(30).max(3600).default(300),
@@ -227,16 +231,16 @@ const poolCommon = {
   instanceType: z.string(),
   gpu: GpuSpec,
   /** Group bounds (each O gets its own group with these bounds). */
-  minSize: groupSize,
-  maxSize: positiveInt.max(LIMITS.groupSize),
-  desiredSize: groupSize.optional(),
+  minSize: poolSize,
+  maxSize: positiveInt.max(LIMITS.groupSessions),
+  desiredSize: poolSize.optional(),
   /**
    * Whether minSize/maxSize/desiredSize count instances or sessions (AI: runner containers). Default
    * `instances`; must be stated when a pool mixes instance types.
    */
   sizeUnit: z.enum(["instances", "sessions"]).optional(),
   /** Scaling on the O's load (defaults apply); `false` keeps the group at its desired size. */
-  scaling: z.union([Scaling, z.literal(false)]).optional(),
+  scaling: z.preprocess((v) => (v === false ? { enabled: false } : v), Scaling).optional(),
   spot: Spot.optional(),
   rootVolumeGb: volumeGb.default(100),
 };

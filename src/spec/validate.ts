@@ -12,7 +12,7 @@ import { REDACTED, SecretValue } from "./secret";
 import { checkFleetName, checkStem, join } from "../naming";
 import { cidrContains, parseCidr, parseIpv4, managedSubnets, zoneIndex, defaultNodeIp } from "./net";
 import { latencyRegion } from "../dns/latency";
-import { checkPool } from "./pools";
+import { checkPool, checkRegionPools, reservedSuffixProblem } from "./pools";
 import { checkMonitoring } from "./monitoring";
 import { checkRegionName, checkMachineImage, checkMachineType, checkGcpProject, checkGcpGpu, isZoneOf, zoneExample, GCP_RESERVED, AWS_RESERVED } from "./clouds";
 
@@ -232,6 +232,8 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
 
   spec.regions.forEach((r, ri) => {
     const rp = `regions[${ri}]`;
+    const regionSuffixMsg = reservedSuffixProblem(r.name);
+    if (regionSuffixMsg) add(`${rp}.name`, r.name, regionSuffixMsg);
     if (["dns", "random"].includes(r.name)) add(`${rp}.name`, r.name, "is reserved (the fleet's DNS and random providers are named `<fleet>-dns` and `<fleet>-random`)");
     if (r.cloud === "aws" && r.assumeRoleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/.test(r.assumeRoleArn)) {
       add(`${rp}.assumeRoleArn`, "[not shown]", "must be an IAM role ARN like `arn:aws:iam::111122223333:role/fleet`");
@@ -327,6 +329,8 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
       if (duplicate) add(`${op}.name`, o.name, `duplicates ${nodeNames.get(o.name)}; node names must be unique in the fleet`);
       else nodeNames.set(o.name, `${op}.name`);
       if (reserved) add(`${op}.name`, o.name, "is reserved for the fleet's redeemer/reward nodes");
+      const suffixMsg = reservedSuffixProblem(o.name);
+      if (suffixMsg) add(`${op}.name`, o.name, suffixMsg);
       if (!reserved && o.hostname === "redeemer") add(`${op}.hostname`, o.hostname, "is reserved for the redeemer's hostname (used when orchestrators of other regions dial it)");
       const stemMsg = checkStem(join(spec.name, r.name, o.name));
       if (stemMsg) add(`${op}.name`, o.name, stemMsg);
@@ -345,6 +349,7 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
       readWallet(o, op, o.name);
     });
 
+    checkRegionPools(r.workers, rp, add);
     const poolNames = new Set<string>();
     r.workers.forEach((w, wi) => {
       const wp = `${rp}.workers[${wi}]`;
@@ -745,7 +750,7 @@ function valueAt(raw: unknown, p: ReadonlyArray<PropertyKey>): unknown {
 }
 
 /** Paths of secret fields, and of anything inside one (e.g. `…password.secure`), wherever they sit (`[0].rpcUrls[1]`). */
-const SECRET_FIELDS = /(^|[.\]])(password|orchSecret|rpcUrls)($|[.[])/;
+const SECRET_FIELDS = /(^|[.\]])(password|orchSecret|rpcUrls|token)($|[.[])/;
 
 /** A copy of `value` (found at `p`) with every secret field inside it replaced by "[secret]". */
 export function redactSecrets(value: unknown, p: string): unknown {

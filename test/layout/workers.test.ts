@@ -112,7 +112,7 @@ describe("aiModels and runner image rendering", () => {
   test("the O's file lists each model once across the region's AI pools", () => {
     const raw = mutated((r) => {
       const sd = r.regions[0].workers[1];
-      r.regions[0].workers.push({ ...sd, name: "sdxl2" });
+      r.regions[0].workers.push({ ...sd, name: "sdxl2", scaling: false });
     });
     const fleet = load(raw);
     expect(JSON.parse(orchestratorAiModels(fleet.spec, fleet.spec.regions[0], fleet.spec.pricing)!)).toHaveLength(1);

@@ -43,9 +43,7 @@ describe("upper bounds on counts and sizes", () => {
   test.each<[string, M, string, RegExp]>([
     ["17 GPUs per instance", pool({ gpu: { model: "T4", count: 17 } }), `${W}.gpu.count`, /must be ≤ 16/],
     ["1001 sessions per GPU", pool({ sessionsPerGpu: 1001 }), `${W}.sessionsPerGpu`, /must be ≤ 1000/],
-    ["minSize 1001", pool({ minSize: 1001, maxSize: 1000 }), `${W}.minSize`, /must be ≤ 1000/],
     ["maxSize 1001", pool({ maxSize: 1001 }), `${W}.maxSize`, /must be ≤ 1000/],
-    ["desiredSize 1001", pool({ desiredSize: 1001 }), `${W}.desiredSize`, /must be ≤ 1000/],
     ["maxSize 1e20 (a YAML float)", pool({ maxSize: 1e20 }), `${W}.maxSize`, /must be ≤ 1000/],
     ["a worker root volume of 16385 GiB", pool({ rootVolumeGb: 16385 }), `${W}.rootVolumeGb`, /must be ≤ 16384/],
     ["an orchestrator root volume of 20000 GiB", (r) => (r.regions[0].orchestrators[0].rootVolumeGb = 20000), "regions[0].orchestrators[0].rootVolumeGb", /must be ≤ 16384/],
@@ -53,6 +51,15 @@ describe("upper bounds on counts and sizes", () => {
     ["a reward root volume of 2^60 GiB", (r) => (r.reward.rootVolumeGb = 2 ** 60), "reward.rootVolumeGb", /must be ≤ 16384/],
     ["an on-demand base of 1001", pool({ spot: { onDemandBase: 1001 } }), `${W}.spot.onDemandBase`, /must be ≤ 1000/],
   ])("refused: %s", (_n, m, p, re) => void expectIssues(mutated(m), [[p, re]]));
+
+  test("minSize and desiredSize 1001 instances: each bound named", () => {
+    expectIssues(mutated(pool({ minSize: 1001, maxSize: 1000 })), [[`${W}.minSize`, /must be ≤ 1000 \(1000 instances\)/], [`${W}.maxSize`, /must be ≥ minSize \(1001\)/]]);
+    expectIssues(mutated(pool({ desiredSize: 1001 })), [[`${W}.desiredSize`, /must be ≤ 1000/], [`${W}.desiredSize`, /between minSize/]]);
+  });
+  test("sizes in sessions go up to 1000 instances of the largest type", () => {
+    expect(() => load(mutated(pool({ sizeUnit: "sessions", minSize: 20, maxSize: 20000 })))).not.toThrow();
+    expectIssues(mutated(pool({ sizeUnit: "sessions", minSize: 20, maxSize: 20001 })), [[`${W}.maxSize`, /must be ≤ 20000 \(1000 instances of 20 sessions\)/]]);
+  });
 
   test.each<[string, M, string]>([
     ["a DNS TTL of 2^60", (r) => (r.dns.ttl = 2 ** 60), "dns.ttl"],

@@ -5,7 +5,7 @@ type Expect = [path: string, message: RegExp][];
 const refuse = (m: Mutation, expected: Expect): void => void expectIssues(mutated(m), expected);
 
 /** Keeps only the reference's first (transcoder) pool and adds a copy of it named `name`. */
-const secondPool = (name: string) => (r: any) => (r.regions[0].workers = [r.regions[0].workers[0], { ...r.regions[0].workers[0], name }]);
+const secondPool = (name: string) => (r: any) => (r.regions[0].workers = [r.regions[0].workers[0], { ...r.regions[0].workers[0], name, scaling: false }]);
 
 describe("names that are fine", () => {
   test.each<[string, Mutation]>([
@@ -77,7 +77,7 @@ describe("uniqueness", () => {
         r.regions[0].orchestrators[0].name = "c";
         r.regions[0].orchestrators[1].name = "b-c";
         r.regions[0].workers[0].name = "a-b";
-        r.regions[0].workers = [r.regions[0].workers[0], { ...r.regions[0].workers[0], name: "a" }];
+        r.regions[0].workers = [r.regions[0].workers[0], { ...r.regions[0].workers[0], name: "a", scaling: false }];
       },
       [["regions[0].workers[1].name", /gives the resource name "ref-use1-a-b-c", already derived from regions\[0\]\.workers\[0\]\.name/]],
     ],

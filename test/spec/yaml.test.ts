@@ -26,7 +26,7 @@ describe("merge keys", () => {
     // The pool `t4` becomes an anchor; a pool appended after the file's last one merges it, changing name and size.
     const anchored = REF_TEXT.replace(/^ {6}- name: t4\n/m, "      - &t4pool\n        name: t4\n");
     expect(anchored).not.toBe(REF_TEXT);
-    const r = parseYamlText(`${anchored.trimEnd()}\n      - <<: *t4pool\n        name: t4b\n        maxSize: 2\n`);
+    const r = parseYamlText(`${anchored.trimEnd()}\n      - <<: *t4pool\n        name: t4b\n        maxSize: 2\n        scaling: false\n`);
     expect(r.ok).toBe(true);
     const spec = load((r as { value: unknown }).value).spec;
     expect(spec.regions[0].workers.map((w) => [w.name, w.maxSize, w.instanceType, w.gpu.model])).toEqual([
