@@ -136,8 +136,13 @@ test("GCP scaling: each group's autoscaler filters exactly its O's series, as th
   for (const g of eu.workerGroups) {
     const autoscaler = byKey(`gcp:compute/regionAutoscaler:RegionAutoscaler::${g.resourceName}`)!;
     const [metric] = (autoscaler.inputs.autoscalingPolicy as any).metrics;
-    const otel = parseYaml(installed(script("euw4", g.orchestrator), "/etc/livepeer-fleet/otelcol-google.yaml"));
+    // transcoders: the O's collector; AI: the AI workers' own collectors (labelled with their O)
+    const source = g.kind === "ai"
+      ? (byKey(`gcp:compute/regionInstanceTemplate:RegionInstanceTemplate::${g.resourceName}`)!.inputs.metadataStartupScript as string)
+      : script("euw4", g.orchestrator);
+    const otel = parseYaml(installed(source, "/etc/livepeer-fleet/otelcol-google.yaml"));
     const scrape = otel.receivers.prometheus.config.scrape_configs[0];
+    if (g.kind === "ai") expect(scrape.static_configs[0]).toMatchObject({ targets: ["127.0.0.1:4935"], labels: { node: g.orchestrator } });
     const m = /^prometheus\.googleapis\.com\/([^/]+)\/gauge$/.exec(metric.name)!;
     expect(m[1]).toBe(g.kind === "ai" ? "livepeer_ai_container_in_use" : "livepeer_transcoders_load");
     expect(new RegExp(`^${scrape.metric_relabel_configs[0].regex}$`).test(m[1])).toBe(true);

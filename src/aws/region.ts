@@ -110,8 +110,8 @@ export class AwsRegion extends pulumi.ComponentResource implements RegionCompone
         securityGroupId: egressOnly.id,
         secretArns: vault.secretArns,
         kmsKeyArn: vault.keyArn,
-        // The container log group only (workers run no metrics agent).
-        ...(logGroupArns.length ? { logGroupArns: [logGroupArns[0]] } : {}),
+        // The container log group; AI workers also the metrics one (their agent publishes runner containers).
+        ...(logGroupArns.length ? { logGroupArns: g.kind === "ai" ? logGroupArns : [logGroupArns[0]] } : {}),
         tags,
       }, child);
       this.workerGroups[g.name] = wg.groupName;

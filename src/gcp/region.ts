@@ -74,11 +74,13 @@ export class GcpRegion extends pulumi.ComponentResource implements RegionCompone
           }, child);
         }
       }
-      // Workers only write logs (their O reports their load).
+      // Workers write logs; AI workers also metrics (go-livepeer reports runner containers on them).
       for (const g of r.workerGroups) {
-        new gcp.projects.IAMMember(`${name}-${g.name}-${LOG_WRITER.split(".").pop()!.toLowerCase()}`, {
-          project, role: LOG_WRITER, member: pulumi.interpolate`serviceAccount:${accounts[g.name]}`,
-        }, child);
+        for (const role of g.kind === "ai" ? [LOG_WRITER, METRIC_WRITER] : [LOG_WRITER]) {
+          new gcp.projects.IAMMember(`${name}-${g.name}-${role.split(".").pop()!.toLowerCase()}`, {
+            project, role, member: pulumi.interpolate`serviceAccount:${accounts[g.name]}`,
+          }, child);
+        }
       }
     }
 

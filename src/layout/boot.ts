@@ -483,7 +483,7 @@ iptables -w -C DOCKER-USER -d "$METADATA_IP/32" -j DROP || die "the rule droppin
 ].join("\n");
 
 /** The readiness endpoint: GET /ready only; it never forwards anything from the CLI port (a wallet API). */
-export const READINESS_PY = String.raw`# livepeer-fleet readiness: GET /ready -> 200 if not draining and >= 1 worker attached (a transcoder, or an AI worker's runner container), else 503. Other paths: 404.
+export const READINESS_PY = String.raw`# livepeer-fleet readiness: GET /ready -> 200 if not draining and >= 1 transcoder attached (--no-workers-needed: the CLI answers), else 503. Other paths: 404.
 # It reads go-livepeer's /metrics itself and never forwards anything from that port (a wallet API).
 import argparse, http.server, math, os, sys, urllib.request
 from urllib.parse import urlsplit
@@ -526,9 +526,9 @@ def readiness(a):
             text = r.read(16 << 20).decode("utf-8", "replace")
     except Exception:
         return False, "metrics unavailable"
-    # Transcoders attached, or AI runner containers offered by attached AI workers (an AI-only region).
-    counts = [metric_sum(text, n) for n in ("livepeer_transcoders_number", "livepeer_ai_container_idle", "livepeer_ai_container_in_use")]
-    workers = sum(c for c in counts if c is not None) if any(c is not None for c in counts) else None
+    if a.no_workers_needed:
+        return True, "ready"
+    workers = metric_sum(text, "livepeer_transcoders_number")
     return (True, "ready") if workers is not None and workers >= 1 else (False, "no workers attached")
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -555,6 +555,7 @@ if __name__ == "__main__":
     for flag, kind in (("--port", int), ("--metrics-port", int), ("--draining-file", str)):
         p.add_argument(flag, type=kind, required=True)
     p.add_argument("--timeout", type=float, default=2.0)
+    p.add_argument("--no-workers-needed", action="store_true", help="ready without attached workers (an AI-only region)")
     args = p.parse_args()
     server = http.server.ThreadingHTTPServer(("0.0.0.0", args.port), Handler)
     server.daemon_threads, server.args, server.last = True, args, None
@@ -608,7 +609,7 @@ function readinessUnit(r: NonNullable<BootSpec["readiness"]>): string {
   return [
     "[Unit]", "Description=livepeer-fleet readiness endpoint (GET /ready)", "After=network-online.target", "StartLimitIntervalSec=0", "",
     "[Service]",
-    execLine("ExecStart", ["/usr/bin/python3", "-I", BOOT_PATHS.readiness, "--port", String(r.port), "--metrics-port", String(r.cliPort), "--draining-file", BOOT_PATHS.drainingFile]),
+    execLine("ExecStart", ["/usr/bin/python3", "-I", BOOT_PATHS.readiness, "--port", String(r.port), "--metrics-port", String(r.cliPort), "--draining-file", BOOT_PATHS.drainingFile, ...(r.requireWorkers === false ? ["--no-workers-needed"] : [])]),
     "Restart=always", "RestartSec=5", "DynamicUser=yes", "NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes", "",
     "[Install]", "WantedBy=multi-user.target", "",
   ].join("\n");
@@ -655,7 +656,7 @@ export function bootPlan(node: { name: string; boot: BootSpec }, ctx: BootContex
   for (const f of b.files ?? []) files.push({ path: f.path, mode: "0644", content: f.content });
   files.push({ path: BOOT_PATHS.secretsScript, mode: "0700", content: secretsScript(b, ctx) });
   unit(UNITS.secrets, oneshotUnit(`livepeer-fleet: fetch secrets into ${PATHS.secretsDir}`, [BOOT_PATHS.secretsScript, "fetch"], onFailure));
-  const guard = ctx.cloud === "gcp" && b.containers.some(isBridged);
+  const guard = ctx.cloud === "gcp" && (b.containers.some(isBridged) || !!b.startsBridgedContainers);
   if (guard) files.push({ path: BOOT_PATHS.metadataGuardScript, mode: "0700", content: METADATA_GUARD_SCRIPT });
   const workerDeps = [...deps];
   if (b.maxSessionsByInstanceType) {
@@ -667,7 +668,6 @@ export function bootPlan(node: { name: string; boot: BootSpec }, ctx: BootContex
   if (b.modelCache) {
     const runner = b.extraImages?.[0];
     files.push({ path: MODEL_CACHE_SCRIPT, mode: "0700", content: modelCacheScript(b.modelCache, ctx.cloud, ctx.cloud === "aws" ? ctx.region : "", runner, ctx.cloud === "gcp" && b.modelCache.source === "download" ? BOOT_PATHS.metadataGuardScript : undefined) });
-    if (ctx.cloud === "gcp" && b.modelCache.source === "download" && !guard) files.push({ path: BOOT_PATHS.metadataGuardScript, mode: "0700", content: METADATA_GUARD_SCRIPT });
     unit(UNITS.modelCache, oneshotUnit(`livepeer-fleet: model cache at ${b.modelCache.dir} (${b.modelCache.source})`, [MODEL_CACHE_SCRIPT], onFailure).replace("After=network-online.target", `After=network-online.target ${UNITS.secrets}\nRequires=${UNITS.secrets}`));
     workerDeps.push(UNITS.modelCache);
   }
@@ -676,7 +676,8 @@ export function bootPlan(node: { name: string; boot: BootSpec }, ctx: BootContex
     const after = hasProxy && c.name !== RPC_PROXY ? [unitName(RPC_PROXY)] : [];
     const usesCapacity = c.args.includes(MAX_SESSIONS_WORD);
     if (usesCapacity && !b.maxSessionsByInstanceType) throw new Error(`boot script for node ${node.name}: container ${c.name} reads ${MAX_SESSIONS_VAR} but no capacity table is given`);
-    unit(unitName(c.name), containerUnit(c, c.name === "livepeer" ? workerDeps : deps, after, guard && isBridged(c), usesCapacity ? CAPACITY_ENV : undefined));
+    const guarded = guard && (isBridged(c) || (c.name === "livepeer" && !!b.startsBridgedContainers));
+    unit(unitName(c.name), containerUnit(c, c.name === "livepeer" ? workerDeps : deps, after, guarded, usesCapacity ? CAPACITY_ENV : undefined));
   }
   if (b.readiness) {
     files.push({ path: BOOT_PATHS.readiness, mode: "0644", content: READINESS_PY });

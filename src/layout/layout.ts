@@ -183,6 +183,7 @@ function regionLayout(spec: FleetSpec, r: RegionSpec, zone: string, rdm: Redeeme
 
   const pricing = effectivePricing(spec, r);
   const oAiModels = orchestratorAiModels(spec, r, pricing);
+  const aiOnly = r.workers.length > 0 && r.workers.every((w) => w.kind === "ai");
   const orchestrators: PinnedNodeLayout[] = r.orchestrators.map((o) => {
     const hostname = `${o.hostname ?? o.name}.${zone}`;
     const argv = orchestratorArgv(spec, {
@@ -212,7 +213,7 @@ function regionLayout(spec: FleetSpec, r: RegionSpec, zone: string, rdm: Redeeme
         secrets: [orchSecretNeed, rpcNeed, keystoreNeed(o.name), passwordNeed(o.name)],
         keystoreAddress: o.address,
         containers: [rpcProxyUnit(spec), lp],
-        readiness: { port: PORTS.readiness, cliPort: PORTS.cliOrchestrator },
+        readiness: { port: PORTS.readiness, cliPort: PORTS.cliOrchestrator, ...(aiOnly ? { requireWorkers: false } : {}) },
         ...(oAiModels ? { files: [{ path: O_AI_MODELS_FILE.host, content: oAiModels }] } : {}),
       },
     };

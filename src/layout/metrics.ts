@@ -25,12 +25,15 @@ export const SCRAPE_INTERVAL_SECONDS = 30;
 
 export type MetricKind = "gauge" | "counter";
 
+/** Who runs a metrics agent: the chain nodes, and AI workers (go-livepeer reports runner containers there). */
+export type AgentRole = PinnedRole | "ai-worker";
+
 /** A go-livepeer series the agent publishes (names from go-livepeer's monitor/census.go, livepeer.md §3). */
 export interface FleetMetric {
   name: string;
   kind: MetricKind;
   /** Roles whose node reports it. */
-  roles: PinnedRole[];
+  roles: AgentRole[];
   /** What reads it. */
   use: string;
 }
@@ -44,9 +47,13 @@ export const METRICS = {
   transcodersNumber: { name: "livepeer_transcoders_number", kind: "gauge", roles: ["orchestrator"], use: "alert: no transcoder attached" },
   /** Streams the O transcodes now (drain waits for zero). */
   currentSessions: { name: "livepeer_current_sessions_total", kind: "gauge", roles: ["orchestrator"], use: "drain, dashboards" },
-  /** AI runner containers busy / idle on the O's remote AI workers (per pipeline and model). */
-  aiInUse: { name: "livepeer_ai_container_in_use", kind: "gauge", roles: ["orchestrator"], use: "AI scaling (containers in use)" },
-  aiIdle: { name: "livepeer_ai_container_idle", kind: "gauge", roles: ["orchestrator"], use: "AI scaling (containers idle)" },
+  /**
+   * AI runner containers busy / idle (per pipeline and model). go-livepeer reports them on the AI worker that
+   * runs the containers (ai/worker/docker.go), not on a standalone O: each AI worker's agent publishes them
+   * labelled with its group's O, so the group's series are the sum over its workers.
+   */
+  aiInUse: { name: "livepeer_ai_container_in_use", kind: "gauge", roles: ["ai-worker"], use: "AI scaling (containers in use)" },
+  aiIdle: { name: "livepeer_ai_container_idle", kind: "gauge", roles: ["ai-worker"], use: "AI scaling (containers idle)" },
   rewardErrors: { name: "livepeer_reward_call_errors", kind: "counter", roles: ["reward"], use: "alert: reward call failed" },
   redemptionErrors: { name: "livepeer_ticket_redemption_errors", kind: "counter", roles: ["orchestrator", "redeemer"], use: "alert: ticket redemption failed" },
   /**
@@ -59,8 +66,8 @@ export const METRICS = {
 export type MetricKey = keyof typeof METRICS;
 
 /** Metrics a node of this role publishes. */
-export function publishedMetrics(role: PinnedRole): FleetMetric[] {
-  return Object.values(METRICS).filter((m) => (m.roles as readonly PinnedRole[]).includes(role));
+export function publishedMetrics(role: AgentRole): FleetMetric[] {
+  return Object.values(METRICS).filter((m) => (m.roles as readonly AgentRole[]).includes(role));
 }
 
 /** Cloud Monitoring metric type of a Prometheus series written by the managed-Prometheus exporter. */
@@ -256,7 +263,7 @@ export type AlertKey = keyof typeof ALERTS;
 
 /** The alerts a node of this role gets (those whose metric it publishes). */
 export function alertsForRole(role: PinnedRole): AlertKey[] {
-  return (Object.keys(ALERTS) as AlertKey[]).filter((k) => (ALERTS[k].metric.roles as readonly PinnedRole[]).includes(role));
+  return (Object.keys(ALERTS) as AlertKey[]).filter((k) => (ALERTS[k].metric.roles as readonly AgentRole[]).includes(role));
 }
 
 /**

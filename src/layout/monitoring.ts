@@ -17,8 +17,9 @@
 import { rpcProxyUrl } from "./argv";
 import { stringify } from "yaml";
 import { CONFIG_DIR, PATHS, PORTS } from "./types";
-import type { ContainerLogging, ContainerUnit, FleetLayout, IngressRule, NodeAlertLayout, ObservabilityLayout, PinnedNodeLayout, RegionLayout } from "./types";
+import type { ContainerLogging, ContainerUnit, FleetLayout, IngressRule, NodeAlertLayout, ObservabilityLayout, PinnedNodeLayout, RegionLayout, WorkerGroupLayout } from "./types";
 import { ALERTS, alertsForRole, cloudwatchAgentConfig, otelCollectorConfig, prometheusScrapeConfig, publishedMetrics } from "./metrics";
+import type { AgentRole } from "./metrics";
 import type { FleetSpec } from "../spec/validate";
 import { privateZones, regionZones } from "../spec/validate";
 import { MONITORING_NODE } from "../spec/monitoring";
@@ -90,10 +91,19 @@ export function containerLogging(r: RegionLayout, obs: ObservabilityLayout, node
 
 /** The metrics agent of one chain node, and its config files. */
 export function metricsAgent(spec: FleetSpec, r: RegionLayout, obs: ObservabilityLayout, node: PinnedNodeLayout): { unit: ContainerUnit; files: { path: string; content: string }[] } {
-  const series = { fleet: spec.name, region: r.name, node: node.name };
-  const metrics = publishedMetrics(node.role);
   // With monitoring, the node's metrics-only listener (also on loopback) adds the account balance; else the CLI.
   const address = spec.monitoring ? `127.0.0.1:${PORTS.metrics}` : `127.0.0.1:${cliPort(node)}`;
+  return agentFor(spec, r, obs, { series: { fleet: spec.name, region: r.name, node: node.name }, role: node.role, address });
+}
+
+/** The metrics agent of an AI worker: its runner containers, labelled with its group's O (the group's series). */
+export function aiWorkerAgent(spec: FleetSpec, r: RegionLayout, obs: ObservabilityLayout, g: WorkerGroupLayout): { unit: ContainerUnit; files: { path: string; content: string }[] } {
+  return agentFor(spec, r, obs, { series: { fleet: spec.name, region: r.name, node: g.orchestrator }, role: "ai-worker", address: `127.0.0.1:${PORTS.cliAiWorker}` });
+}
+
+function agentFor(spec: FleetSpec, r: RegionLayout, obs: ObservabilityLayout, a: { series: { fleet: string; region: string; node: string }; role: AgentRole; address: string }): { unit: ContainerUnit; files: { path: string; content: string }[] } {
+  const { series, address } = a;
+  const metrics = publishedMetrics(a.role);
   const scrape = prometheusScrapeConfig(series, { address, path: "/metrics" }, metrics);
   if (r.cloud === "aws") {
     const cw = cloudwatchAgentConfig({ logGroup: obs.metricsLogGroup!, prometheusConfigPath: AGENT_FILES.prometheusScrape.container, metrics, region: r.region });
@@ -217,10 +227,19 @@ export function withObservability(spec: FleetSpec, layout: FleetLayout): FleetLa
     };
     r.orchestrators = r0.orchestrators.map(equip);
     // Workers ship their container logs too (no agent: their O reports their load).
-    r.workerGroups = r0.workerGroups.map((g) => ({
-      ...g,
-      boot: { ...g.boot, containers: g.boot.containers.map((c) => ({ ...c, logging: containerLogging(r0, obs, g.name, c.name, true) })) },
-    }));
+    // AI workers also run a metrics agent: go-livepeer reports runner containers on them (AI scaling).
+    r.workerGroups = r0.workerGroups.map((g) => {
+      const agent = g.kind === "ai" ? aiWorkerAgent(spec, r0, obs, g) : undefined;
+      const containers = [...g.boot.containers, ...(agent ? [agent.unit] : [])];
+      return {
+        ...g,
+        boot: {
+          ...g.boot,
+          containers: containers.map((c) => ({ ...c, logging: containerLogging(r0, obs, g.name, c.name, true) })),
+          ...(agent ? { files: [...(g.boot.files ?? []), ...agent.files] } : {}),
+        },
+      };
+    });
     if (r0.redeemer) r.redeemer = equip(r0.redeemer);
     if (r0.reward) r.reward = equip(r0.reward);
     r.observability = obs;

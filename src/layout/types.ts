@@ -144,7 +144,15 @@ export interface BootSpec {
   /** Containers, started in order: the RPC proxy (if any) then go-livepeer. */
   containers: ContainerUnit[];
   /** Serve the readiness endpoint (orchestrators). */
-  readiness?: { port: number; cliPort: number };
+  readiness?: {
+    port: number;
+    cliPort: number;
+    /**
+     * Ready only with ≥ 1 worker attached (default). false in an AI-only region: a standalone O exports no
+     * metric of its remote AI workers, so it is ready when its CLI answers and it is not draining.
+     */
+    requireWorkers?: boolean;
+  };
   /** A persistent data volume to mount at PATHS.dataDir before anything starts. */
   dataVolume?: boolean;
   /** Plain config files (agent configs): installed mode 0644 under CONFIG_DIR before any container starts. */
@@ -162,6 +170,11 @@ export interface BootSpec {
    * not listed.
    */
   maxSessionsByInstanceType?: Record<string, number>;
+  /**
+   * go-livepeer itself starts containers on the docker bridge (an AI worker's ai-runner containers): on GCP
+   * the metadata guard runs before it starts, as for the node's own bridged containers.
+   */
+  startsBridgedContainers?: boolean;
   /** AI workers: fill the model cache before go-livepeer starts. */
   modelCache?: AiWorkerLayout["modelCache"] & { dir: string };
   /** The on-instance drain agent (src/layout/drain.ts): orchestrators and workers. */

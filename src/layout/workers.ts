@@ -52,11 +52,19 @@ export function aiModelsJson(models: AiModelSpec[], pricing: FleetSpec["pricing"
   return `[\n${models.map((m) => `  ${aiModelEntry(m, pricing, forWorker)}`).join(",\n")}\n]\n`;
 }
 
-/** -aiRunnerImageOverrides: `{"batch":{pipeline:image},"live":{pipeline:image}}` (live-video-to-video is the live one). */
-export function runnerImageOverrides(images: Record<string, string>): string {
+/**
+ * -aiRunnerImageOverrides: `{"batch":{<pipeline>:image},"live":{<model id>:image}}`. go-livepeer looks batch
+ * images up by pipeline and live ones (live-video-to-video) by model id (ai/worker/docker.go).
+ */
+export function runnerImageOverrides(images: Record<string, string>, models: { pipeline: string; modelId: string }[]): string {
   const batch: Record<string, string> = {};
   const live: Record<string, string> = {};
-  for (const [p, img] of Object.entries(images).sort(([a], [b]) => a.localeCompare(b))) (p === "live-video-to-video" ? live : batch)[p] = img;
+  for (const [p, img] of Object.entries(images).sort(([a], [b]) => a.localeCompare(b))) {
+    if (p !== "live-video-to-video") batch[p] = img;
+  }
+  for (const m of [...models].sort((a, b) => a.modelId.localeCompare(b.modelId))) {
+    if (m.pipeline === "live-video-to-video" && images[m.pipeline]) live[m.modelId] = images[m.pipeline];
+  }
   return JSON.stringify({ ...(Object.keys(batch).length ? { batch } : {}), ...(Object.keys(live).length ? { live } : {}) });
 }
 
@@ -98,7 +106,7 @@ function aiLayout(w: AiPoolSpec, pricing: FleetSpec["pricing"]): AiWorkerLayout 
   const modelsDir = c.source === "image" ? c.path : PATHS.modelsDir;
   return {
     aiModelsJson: aiModelsJson(w.models, pricing, true),
-    runnerImageOverrides: runnerImageOverrides(w.runnerImages),
+    runnerImageOverrides: runnerImageOverrides(w.runnerImages, w.models),
     runnerImages: [...new Set(Object.values(w.runnerImages))].sort(),
     modelsDir,
     modelCache:
@@ -153,6 +161,7 @@ function workerGroup(ctx: WorkerGroupContext, w: WorkerPoolSpec, o: PinnedNodeLa
       containers: [livepeer(argv, [`${DOCKER_SOCKET}:${DOCKER_SOCKET}`, `${ai.modelsDir}:${ai.modelsDir}`, `${AI_MODELS_FILE.host}:${AI_MODELS_FILE.container}:ro`])],
       files: [{ path: AI_MODELS_FILE.host, content: ai.aiModelsJson }],
       extraImages: ai.runnerImages,
+      startsBridgedContainers: true,
       modelCache: { ...ai.modelCache, dir: ai.modelsDir },
     };
   } else {

@@ -332,9 +332,10 @@ mkdir -p "$(dirname "$FAKE/root$2")"; cat "$1" > "$FAKE/root$2"; chmod "$mode" "
     expect(plan.units.includes(DRAIN_UNITS.agent)).toBe(c.kind === "orchestrator" || c.kind === "worker");
     expect(plan.units.includes(DRAIN_UNITS.rewardCatchUp)).toBe(c.kind === "reward");
     expect(plan.units.includes(UNITS.readiness)).toBe(c.kind === "orchestrator");
-    // every chain node runs the metrics agent and (the reference fleet has monitoring) the metrics-only listener
+    // every chain node runs the metrics agent and (the reference fleet has monitoring) the metrics-only listener;
+    // AI workers run the agent too (runner containers are reported there), transcoders neither
     expect(plan.units.includes(UNITS.metricsProxy)).toBe(c.kind !== "worker");
-    expect(plan.units.includes(unitName("metrics-agent"))).toBe(c.kind !== "worker");
+    expect(plan.units.includes(unitName("metrics-agent"))).toBe(c.kind !== "worker" || c.node.name.startsWith("sdxl-"));
   });
 
   test("a failed image pull stops boot before any unit is enabled, with a clear log line", () => {
@@ -714,9 +715,7 @@ describe("the readiness endpoint, run under python3", () => {
     ["only a metric that shares the prefix", "livepeer_transcoders_number_total 5\nlivepeer_transcoders_capacity 10\n", 503, "no workers attached"],
     ["metric absent", orch, 503, "no workers attached"],
     ["unlabelled gauge", "livepeer_transcoders_number 3\n", 200, "ready"],
-    ["AI only: an AI worker's idle runner container", `${orch}livepeer_transcoders_number 0\nlivepeer_ai_container_idle{pipeline="text-to-image",model_name="m"} 1\n`, 200, "ready"],
-    ["AI only: a busy runner container, no transcoder metric", 'livepeer_ai_container_in_use{pipeline="llm",model_name="m"} 1\nlivepeer_ai_container_idle{pipeline="llm",model_name="m"} 0\n', 200, "ready"],
-    ["AI metrics at zero", 'livepeer_ai_container_in_use{pipeline="llm"} 0\nlivepeer_ai_container_idle{pipeline="llm"} 0\n', 503, "no workers attached"],
+
   ])("%s", async (_what, body, status, reason) => {
     metrics = body;
     expect(await get("/ready")).toEqual({ status, body: `${reason}\n` });
@@ -747,6 +746,40 @@ describe("the readiness endpoint, run under python3", () => {
     expect(seen.length).toBe(before);
     expect((await get("/ready?probe=1")).status).toBe(200);
     expect(seen.slice(before)).toEqual(["GET /metrics"]);
+  });
+});
+
+describe("the readiness endpoint of an AI-only region's O (--no-workers-needed)", () => {
+  test("ready while its CLI answers and it is not draining, whatever its transcoders; draining or a dead CLI is 503", async () => {
+    const http = require("http") as typeof import("http");
+    let up = true;
+    const cli = http.createServer((_q, res) => { if (!up) { res.statusCode = 500; } res.end("livepeer_transcoders_number 0\n"); });
+    await new Promise<void>((r) => cli.listen(0, "127.0.0.1", () => r()));
+    const dir = tempDir("lpf-ready-ai-");
+    fs.writeFileSync(path.join(dir, "readiness.py"), READINESS_PY);
+    const port = await new Promise<number>((resolve) => { const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); }); });
+    const draining = path.join(dir, "draining");
+    const proc = require("child_process").spawn("python3", ["-I", path.join(dir, "readiness.py"), "--port", String(port), "--metrics-port", String((cli.address() as any).port), "--draining-file", draining, "--no-workers-needed"], { stdio: "ignore" });
+    const status = () => new Promise<number>((resolve) => http.get({ host: "127.0.0.1", port, path: "/ready" }, (r) => { r.resume(); resolve(r.statusCode!); }).on("error", () => resolve(0)));
+    try {
+      for (let i = 0; i < 100 && (await status()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await status()).toBe(200);
+      fs.writeFileSync(draining, "");
+      expect(await status()).toBe(503);
+      fs.rmSync(draining);
+      up = false;
+      expect(await status()).toBe(503);
+    } finally {
+      proc.kill();
+      cli.close();
+    }
+  });
+  test("only AI-only regions get the flag", () => {
+    const ref = buildLayout(loadFleetFile(path.join(ROOT, "examples", "reference", "fleet.yaml")));
+    expect(ref.regions[0].orchestrators[0].boot.readiness!.requireWorkers).toBeUndefined();
+    const { load, mutated } = require("../helpers/spec");
+    const aiOnly = buildLayout(load(mutated((r: any) => (r.regions[0].workers = [r.regions[0].workers[1]]))));
+    expect(aiOnly.regions[0].orchestrators[0].boot.readiness!.requireWorkers).toBe(false);
   });
 });
 

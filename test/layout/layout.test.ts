@@ -100,7 +100,10 @@ describe("reference layout", () => {
       expect(n.boot.containers[1].args).toEqual(n.argv);
       expect(n.boot.keystoreAddress).toBe(n.walletAddress);
     }
-    for (const g of use1.workerGroups) expect(g.boot.containers.map((c) => [c.name, c.gpus, c.args])).toEqual([["livepeer", true, g.argv]]);
+    // AI workers run a metrics agent too (go-livepeer reports runner containers there), without GPUs
+    for (const g of use1.workerGroups) {
+      expect(g.boot.containers.map((c) => [c.name, c.gpus, c.args])).toEqual([["livepeer", true, g.argv], ...(g.kind === "ai" ? [["metrics-agent", false, []]] : [])]);
+    }
   });
 
   test("networks: go-livepeer on the host; the third-party RPC proxy on the bridge, published on the host's loopback only", () => {
@@ -115,7 +118,7 @@ describe("reference layout", () => {
         // go-livepeer reaches the proxy at the published loopback port
         expect(n.argv[n.argv.indexOf("-ethUrl") + 1]).toMatch(/^http:\/\/127\.0\.0\.1:4000\//);
       }
-      for (const g of r.workerGroups) expect(g.boot.containers.map((c) => c.network)).toEqual(["host"]);
+      for (const g of r.workerGroups) expect(g.boot.containers.map((c) => c.network)).toEqual(g.kind === "ai" ? ["host", "host"] : ["host"]);
     }
   });
 });

@@ -134,3 +134,20 @@ describe("static checks", () => {
     }
   });
 });
+
+describe("GCP AI workers: the runner containers go-livepeer starts on the bridge never reach the metadata server", () => {
+  const { buildLayout } = require("../../src/layout/layout");
+  const { loadFleetFile } = require("../../src/spec/load");
+  const { BOOT_PATHS } = require("../../src/layout/boot");
+  const l = buildLayout(loadFleetFile(path.join(__dirname, "..", "..", "examples", "multi-region", "fleet.yaml")));
+  const eu = l.regions.find((r: any) => r.name === "euw4");
+  const ctx = (g: any) => ({ cloud: "gcp" as const, secretLocators: Object.fromEntries(g.boot.secrets.map((s: any) => [s.id, `projects/lpf-example-eu/secrets/lpf-euw4-${s.id}`])) });
+  const livepeerUnit = (g: any) => bootPlan(g, ctx(g)).files.find((f) => f.path.endsWith("livepeer-fleet-livepeer.service"))!.content;
+  test("the AI worker's go-livepeer unit installs the guard before every start; a transcoder's has none to install", () => {
+    const ai = eu.workerGroups.find((g: any) => g.kind === "ai");
+    const t = eu.workerGroups.find((g: any) => g.kind === "transcoder");
+    expect(livepeerUnit(ai)).toContain(`ExecStartPre=${BOOT_PATHS.metadataGuardScript}`);
+    expect(bootPlan(ai, ctx(ai)).files.map((f) => f.path)).toContain(BOOT_PATHS.metadataGuardScript);
+    expect(livepeerUnit(t)).not.toContain(BOOT_PATHS.metadataGuardScript);
+  });
+});

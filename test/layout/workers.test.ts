@@ -32,14 +32,20 @@ describe("AI groups (reference sdxl pool)", () => {
   });
 
   test("the container drives the host's Docker: socket, models dir at the same path, the models file read-only; GPUs", () => {
-    const [c] = g.boot.containers;
+    const [c, agent] = g.boot.containers;
+    // its own metrics agent publishes the runner containers go-livepeer reports on the worker, labelled with its O
+    expect([agent.name, agent.network, agent.gpus]).toEqual(["metrics-agent", "host", false]);
+    const scrape = g.boot.files!.find((f) => f.path.endsWith("prometheus-scrape.yaml"))!.content;
+    expect(scrape).toContain("127.0.0.1:4935");
+    expect(scrape).toMatch(/node: o1\b/);
+    expect(scrape).toContain("livepeer_ai_container_in_use|livepeer_ai_container_idle");
     expect(c.mounts).toEqual([
       "/run/livepeer-fleet/secrets:/secrets:ro", "/var/lib/livepeer:/data",
       "/var/run/docker.sock:/var/run/docker.sock", `${PATHS.modelsDir}:${PATHS.modelsDir}`, `${AI_MODELS_FILE.host}:${AI_MODELS_FILE.container}:ro`,
     ]);
     expect([c.gpus, c.network]).toEqual([true, "host"]);
     expect(g.boot.extraImages).toEqual(["livepeer/ai-runner@sha256:3f4c9a1e2b7d8c6f5a4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a"]);
-    expect(g.boot.files).toEqual([{ path: AI_MODELS_FILE.host, content: g.ai!.aiModelsJson }]);
+    expect(g.boot.files!.filter((f) => f.path === AI_MODELS_FILE.host)).toEqual([{ path: AI_MODELS_FILE.host, content: g.ai!.aiModelsJson }]);
     expect(g.boot.modelCache).toEqual({ source: "bucket", uri: "s3://ref-livepeer-models/huggingface", bucket: "ref-livepeer-models", prefix: "huggingface", sizeGb: 100, dir: PATHS.modelsDir });
     expect(g.boot.secrets.map((s) => s.id)).toEqual(["orch-secret"]);
   });
@@ -102,12 +108,13 @@ describe("aiModels and runner image rendering", () => {
     const text = aiModelsJson([{ pipeline: "llm", modelId: "a/b", warm: false, capacity: 1, pricePerUnit: "123456789012345678901" }] as any, pricing, false);
     expect(text).toContain('"price_per_unit":123456789012345678901');
   });
-  test("runner images: live-video-to-video is a live pipeline, the others batch; sorted", () => {
-    expect(JSON.parse(runnerImageOverrides({ upscale: "u@sha256:1", "live-video-to-video": "l@sha256:2", "audio-to-text": "a@sha256:3" }))).toEqual({
+  test("runner images: batch ones by pipeline; live-video-to-video ones by model id (go-livepeer's lookup); sorted", () => {
+    const models = [{ pipeline: "upscale", modelId: "a/u" }, { pipeline: "live-video-to-video", modelId: "streamdiffusion" }, { pipeline: "live-video-to-video", modelId: "comfyui" }, { pipeline: "audio-to-text", modelId: "a/w" }];
+    expect(JSON.parse(runnerImageOverrides({ upscale: "u@sha256:1", "live-video-to-video": "l@sha256:2", "audio-to-text": "a@sha256:3" }, models))).toEqual({
       batch: { "audio-to-text": "a@sha256:3", upscale: "u@sha256:1" },
-      live: { "live-video-to-video": "l@sha256:2" },
+      live: { comfyui: "l@sha256:2", streamdiffusion: "l@sha256:2" },
     });
-    expect(runnerImageOverrides({ "text-to-image": "t@sha256:4" })).toBe('{"batch":{"text-to-image":"t@sha256:4"}}');
+    expect(runnerImageOverrides({ "text-to-image": "t@sha256:4" }, [{ pipeline: "text-to-image", modelId: "x/y" }])).toBe('{"batch":{"text-to-image":"t@sha256:4"}}');
   });
   test("the O's file lists each model once across the region's AI pools", () => {
     const raw = mutated((r) => {
