@@ -145,7 +145,10 @@ async function awsGroup(ctx: Ctx, region: string, key: string, value: string): P
 }
 
 const REFRESH_DONE = new Set(["Successful"]);
-const REFRESH_FAILED = new Set(["Failed", "Cancelled", "Cancelling", "RollbackInProgress", "RollbackFailed", "RollbackSuccessful", "Baking"]);
+/** What a replaced O needs after its drain: launch, boot (image pulls, secrets), attach, healthy at its load balancer. */
+export const O_REPLACE_SECONDS = 900;
+// "Baking" (waiting out a bake time after the last replacement) is still in progress, not a failure.
+const REFRESH_FAILED = new Set(["Failed", "Cancelled", "Cancelling", "RollbackInProgress", "RollbackFailed", "RollbackSuccessful"]);
 
 async function awsOrchestrator(ctx: Ctx, r: RegionLayout, o: PinnedNodeLayout): Promise<void> {
   const group = await awsGroup(ctx, r.region, "livepeer-fleet:node-id", o.resourceName);
@@ -280,7 +283,7 @@ export const ROLLOUT_USAGE = `usage: livepeer-fleet rollout --config <Pulumi.<st
   Replaces the region's orchestrators one at a time after \`pulumi up\` updated their templates: AI worker
   groups must have rolled first; each O is drained (sessions end or the spec's rollout.drainSeconds pass),
   replaced and seen ready by its load balancer before the next one. --dry-run prints the steps and the exact
-  aws / gcloud commands without running them. --timeout-minutes bounds each step (60). --force replaces Os
+  aws / gcloud commands without running them. --timeout-minutes bounds each step (60, or one O's drain bound + 18 min if longer). --force replaces Os
   that already run their group's template. Exit 0 done, 1 bad spec, 2 usage, 4 a step failed or timed out
   (nothing after it was started).
 `;
@@ -311,10 +314,16 @@ export async function rolloutCommand(args: string[], io: Io, deps: RolloutDeps =
   }
   if (!flags.config) return usage("--config is required");
   if (!flags.region) return usage("--region is required");
-  const t = flags["timeout-minutes"] ?? "60";
-  if (!/^\d+$/.test(t) || Number(t) < 1 || Number(t) > 1440) return usage(`--timeout-minutes must be a whole number of minutes from 1 to 1440 (got ${JSON.stringify(t)})`);
+  const t = flags["timeout-minutes"];
+  if (t !== undefined && (!/^\d+$/.test(t) || Number(t) < 1 || Number(t) > 1440)) return usage(`--timeout-minutes must be a whole number of minutes from 1 to 1440 (got ${JSON.stringify(t)})`);
   const { loadFleetFile } = await import("../spec/load");
   const { buildLayout } = await import("../layout/layout");
   const layout = buildLayout(loadFleetFile(flags.config));
-  return rollout(layout, { region: flags.region, dryRun: !!flags["dry-run"], timeoutMinutes: Number(t), force: !!flags.force }, io, deps);
+  const region = layout.regions.find((x) => x.name === flags.region);
+  // Each O needs its drain bound, the hook's margin and a replacement's boot and health checks.
+  const perO = Math.ceil(((region?.orchestrators[0]?.boot.drain?.seconds ?? 0) + LIFECYCLE_HOOK_MARGIN + O_REPLACE_SECONDS) / 60);
+  if (t !== undefined && Number(t) < perO) return usage(`--timeout-minutes ${t} is shorter than one orchestrator's replacement (drain bound + ${LIFECYCLE_HOOK_MARGIN} s + ${O_REPLACE_SECONDS} s = ${perO} min): the rollout would stop with an O drained and not replaced`);
+  // The bound is per step: by default an hour, or one O's whole replacement when the drain bound is longer.
+  const timeoutMinutes = t !== undefined ? Number(t) : Math.min(1440, Math.max(60, perO));
+  return rollout(layout, { region: flags.region, dryRun: !!flags["dry-run"], timeoutMinutes, force: !!flags.force }, io, deps);
 }

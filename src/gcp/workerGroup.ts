@@ -90,13 +90,14 @@ export class WorkerGroup extends pulumi.ComponentResource {
         distributionPolicyTargetShape: "BALANCED",
         versions: [{ name: "primary", instanceTemplate: template.selfLink }],
         // With an autoscaler, it owns the size.
-        ...(g.scaling && mig.scaled ? {} : { targetSize: mig.targetSize }),
+        // With an autoscaler on the spot group, the on-demand group holds exactly the base.
+        ...(g.scaling && mig.scaled ? {} : { targetSize: g.scaling && g.spot ? g.spot.onDemandBase : mig.targetSize }),
         updatePolicy: { ...workerUpdatePolicy(args.zones.length) },
         waitForInstances: false,
       }, { parent: this, dependsOn: bootDependencies });
       this.groupNames[`${g.name}${mig.suffix}`] = group.name;
       // Scaled on the O's load: the spot group when there is one (the on-demand base stays fixed), else the group.
-      if (g.scaling && mig.scaled) groupAutoscaler(n, this, g, { project: args.project, region: args.region, target: group.selfLink, base: migs.length > 1 ? migs[0].targetSize : 0 });
+      if (g.scaling && mig.scaled) groupAutoscaler(n, this, g, { project: args.project, region: args.region, target: group.selfLink, base: migs.length > 1 ? g.spot!.onDemandBase : 0 });
     }
     this.registerOutputs({ groupNames: this.groupNames });
   }

@@ -133,6 +133,12 @@ describe("rollout on AWS (fake aws CLI)", () => {
     expect(o.out).toContain("rollout of region use1 complete");
   });
 
+  test("a refresh that is Baking (waiting out its bake time) is still in progress, not a failure", async () => {
+    const f = fake({ "refresh-ref-use1-o1-asg": lines("InProgress", "Baking", "Successful") });
+    expect(await rollout(AWS_LAYOUT, opts("use1"), io().io, f.deps)).toBe(0);
+    expect(f.calls().filter((c) => c.includes("describe-instance-refreshes") && c.includes("o1-asg"))).toHaveLength(3);
+  });
+
   test("a failed refresh stops the rollout before the next O", async () => {
     const f = fake({ "refresh-ref-use1-o1-asg": lines("InProgress", "Failed") });
     const { o, io: i } = io();
@@ -243,6 +249,13 @@ describe("rollout on GCP (fake gcloud)", () => {
 });
 
 describe("the command line", () => {
+  test("a step timeout shorter than one O's drain + replacement is a usage error (it would leave an O drained)", async () => {
+    const { o, io: i } = io();
+    expect(await run(["rollout", "--config", REF, "--region", "use1", "--dry-run", "--timeout-minutes", "20"], i)).toBe(2);
+    expect(o.err).toMatch(/--timeout-minutes 20 is shorter than one orchestrator's replacement \(drain bound \+ 180 s \+ 900 s = 28 min\)/);
+    expect(await run(["rollout", "--config", REF, "--region", "use1", "--dry-run", "--timeout-minutes", "28"], io().io)).toBe(0);
+  });
+
   test("output piped into a reader that stops early ends quietly (no EPIPE stack trace)", () => {
     const { spawnSync } = require("child_process");
     const r = spawnSync("bash", ["-c", `node ${path.join(ROOT, "bin", "livepeer-fleet.js")} rollout --config ${REF} --region use1 --dry-run | head -1`], { encoding: "utf8" });
@@ -289,7 +302,7 @@ describe("the command line", () => {
 
   test("rolloutCommand takes injected fakes too (what the tests above rely on)", async () => {
     const f = fake();
-    expect(await rolloutCommand(["--config", GCP, "--region", "euw4", "--timeout-minutes", "10"], io().io, f.deps)).toBe(0);
+    expect(await rolloutCommand(["--config", GCP, "--region", "euw4", "--timeout-minutes", "30"], io().io, f.deps)).toBe(0);
     expect(f.calls().filter((c) => c.includes("rolling-action replace"))).toHaveLength(2);
   });
 });
