@@ -151,6 +151,16 @@ export function fleetWarnings(spec: FleetSpec): string[] {
     if (r.workers.length === 0) {
       out.push(`region ${r.name} has no worker pools: its orchestrators count as ready (load balancer, DNS) only while workers you run elsewhere are attached with the orchestrator secret`);
     }
+    for (const w of r.workers) {
+      if (w.scaling && w.scaling.enabled !== false && w.minSize === w.maxSize) {
+        out.push(`pool ${w.name} of region ${r.name} has a scaling block but minSize = maxSize (${w.minSize}): its groups keep that size and do not scale`);
+      }
+      if (w.kind === "ai") {
+        for (const m of w.models.filter((x) => x.pricePerUnit === undefined)) {
+          out.push(`model ${m.modelId} (${m.pipeline}) of pool ${w.name} in region ${r.name} has no pricePerUnit: go-livepeer prices it at the region's transcoding price (${p.pricePerUnit} per ${m.pixelsPerUnit ?? p.pixelsPerUnit} pixels); set the model's own price`);
+        }
+      }
+    }
     if (r.orchestrators.length === 1) {
       out.push(`region ${r.name} has one orchestrator: replacing it (an update, a failure) drops its sessions; two or more allow rolling updates`);
     }

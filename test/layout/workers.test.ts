@@ -198,3 +198,17 @@ describe("AI-only regions", () => {
     expect(withT4.regions[0].observability!.alerts!.nodeAlerts.filter((a) => a.alert === "noTranscoders").map((a) => a.node)).toEqual(["o1", "o2"]);
   });
 });
+
+describe("plan warnings for pools", () => {
+  test("a scaling block on a fixed-size pool, and an AI model priced at the transcoding price, are pointed out", () => {
+    const l = buildLayout(load(mutated((r) => {
+      Object.assign(r.regions[0].workers[0], { minSize: 2, maxSize: 2 });
+      delete r.regions[0].workers[1].models[0].pricePerUnit;
+    })));
+    expect(l.warnings).toEqual(expect.arrayContaining([
+      "pool t4 of region use1 has a scaling block but minSize = maxSize (2): its groups keep that size and do not scale",
+      "model ByteDance/SDXL-Lightning (text-to-image) of pool sdxl in region use1 has no pricePerUnit: go-livepeer prices it at the region's transcoding price (1200 per 1 pixels); set the model's own price",
+    ]));
+    expect(REF.warnings.filter((w) => /pool|model/.test(w))).toEqual([]);
+  });
+});
