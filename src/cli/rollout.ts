@@ -26,19 +26,28 @@ export type Step =
   /** An AI worker group: wait until its own roll (started by `pulumi up`) has finished. */
   | { kind: "worker-group"; group: WorkerGroupLayout }
   /** An orchestrator: drain, replace, wait until ready. */
-  | { kind: "orchestrator"; node: PinnedNodeLayout };
+  | { kind: "orchestrator"; node: PinnedNodeLayout }
+  /** The redeemer or the reward node: replaced onto its persistent data disk (nothing to drain). */
+  | { kind: "pinned"; node: PinnedNodeLayout };
 
 /**
  * The order a region rolls in. Pure. AI worker groups (kind `ai`) come first: a standalone O refuses AI
  * workers older than itself (livepeer.md §10), so they must be on the new version before their O is.
  * Transcoder groups need no ordering (they roll themselves). Then every O, one by one, in spec order.
  */
-export function rolloutSteps(region: Pick<RegionLayout, "orchestrators" | "workerGroups">): Step[] {
+export function rolloutSteps(region: Pick<RegionLayout, "orchestrators" | "workerGroups"> & Partial<Pick<RegionLayout, "redeemer" | "reward">>, opts: { redeemer?: boolean } = {}): Step[] {
   const ai = region.workerGroups.filter((g) => (g.kind as string) === "ai");
-  return [...ai.map((group): Step => ({ kind: "worker-group", group })), ...region.orchestrators.map((node): Step => ({ kind: "orchestrator", node }))];
+  return [
+    ...ai.map((group): Step => ({ kind: "worker-group", group })),
+    ...region.orchestrators.map((node): Step => ({ kind: "orchestrator", node })),
+    // Then the reward node (it catches up a missed round at boot) and, only when asked, the redeemer: winning
+    // tickets the Os send it while it restarts are not redeemed, so replace it when the Os are idle.
+    ...(region.reward ? [{ kind: "pinned", node: region.reward } as Step] : []),
+    ...(region.redeemer && opts.redeemer ? [{ kind: "pinned", node: region.redeemer } as Step] : []),
+  ];
 }
 
-export const stepLabel = (s: Step) => (s.kind === "orchestrator" ? `orchestrator ${s.node.name}` : `AI worker group ${s.group.name}`);
+export const stepLabel = (s: Step) => (s.kind === "worker-group" ? `AI worker group ${s.group.name}` : `${s.kind === "orchestrator" ? "orchestrator" : s.node.role} ${s.node.name}`);
 
 // ---- the exact commands ------------------------------------------------------------------------------
 /** Instance refresh preferences of an O's group of one: terminate first (its interface must be released). */
@@ -168,6 +177,19 @@ async function awsOrchestrator(ctx: Ctx, r: RegionLayout, o: PinnedNodeLayout): 
   });
 }
 
+/** The redeemer / reward node: an instance refresh of its group of one (terminate first: its volume and interface move). */
+async function awsPinned(ctx: Ctx, r: RegionLayout, n: PinnedNodeLayout): Promise<void> {
+  const group = await awsGroup(ctx, r.region, "livepeer-fleet:node-id", n.resourceName);
+  const id = await run(ctx, awsCmd.startRefresh(r.region, group, ctx.force), "<refresh id>");
+  if (!/^[\w<> -]+$/.test(id)) throw new StepFailed(`start-instance-refresh returned ${JSON.stringify(id.slice(0, 100))}, not a refresh id`);
+  await until(ctx, `instance refresh ${id} of ${group}`, async () => {
+    const [status, reason] = parseJson(await run(ctx, awsCmd.refreshStatus(r.region, group, id), '["Successful", null]'), "describe-instance-refreshes") ?? [];
+    if (REFRESH_DONE.has(status)) return true;
+    if (REFRESH_FAILED.has(status) || typeof status !== "string") throw new StepFailed(`instance refresh ${id} of ${group} is ${status}${reason ? `: ${reason}` : ""}`);
+    return undefined;
+  });
+}
+
 async function awsWorkerGroup(ctx: Ctx, r: RegionLayout, g: WorkerGroupLayout): Promise<void> {
   const group = await awsGroup(ctx, r.region, "livepeer-fleet:group", g.resourceName);
   await until(ctx, `the instance refresh of ${group}`, async () => {
@@ -230,8 +252,23 @@ async function gcpWorkerGroup(ctx: Ctx, r: RegionLayout, g: WorkerGroupLayout): 
   }
 }
 
+/** The redeemer / reward node on GCP: recreate its VM (it keeps its disk and addresses), wait until stable. */
+async function gcpPinned(ctx: Ctx, r: RegionLayout, n: PinnedNodeLayout): Promise<void> {
+  const project = r.project!;
+  const mig = gcpNames.resource(n.resourceName);
+  const group = parseJson(await run(ctx, gcpCmd.describeGroup(mig, n.zone, project), '{"status":{"versionTarget":{"isReached":false}}}'), "instance-groups managed describe");
+  if (group?.status?.versionTarget?.isReached === true && !ctx.force) {
+    ctx.io.out(`  ${mig} already runs its group's template: skipped (--force replaces it anyway)\n`);
+    return;
+  }
+  await run(ctx, gcpCmd.replace(mig, n.zone, project), "");
+  const left = Math.max(60, Math.round((ctx.deadline - ctx.deps.now()) / 1000));
+  await run(ctx, gcpCmd.waitStable(mig, n.zone, project, left), "", (left + 60) * 1000);
+}
+
 async function runStep(ctx: Ctx, r: RegionLayout, s: Step): Promise<void> {
   if (s.kind === "orchestrator") return r.cloud === "aws" ? awsOrchestrator(ctx, r, s.node) : gcpOrchestrator(ctx, r, s.node);
+  if (s.kind === "pinned") return r.cloud === "aws" ? awsPinned(ctx, r, s.node) : gcpPinned(ctx, r, s.node);
   return r.cloud === "aws" ? awsWorkerGroup(ctx, r, s.group) : gcpWorkerGroup(ctx, r, s.group);
 }
 
@@ -240,6 +277,8 @@ export interface RolloutOptions {
   dryRun: boolean;
   timeoutMinutes: number;
   force: boolean;
+  /** Also replace the redeemer (last). */
+  redeemer?: boolean;
 }
 
 /** Runs (or prints) the rollout of one region. Resolves to the exit status: 0 done, 4 a step failed. */
@@ -254,10 +293,11 @@ export async function rollout(layout: FleetLayout, opts: RolloutOptions, io: Io,
     now: deps.now ?? Date.now,
     pollMs: deps.pollMs ?? 15_000,
   };
-  const steps = rolloutSteps(r);
+  const steps = rolloutSteps(r, { redeemer: opts.redeemer });
   const where = r.cloud === "aws" ? `aws ${r.region}` : `gcp ${r.project}/${r.region}`;
   io.out(`${opts.dryRun ? "dry run: " : ""}rollout of region ${r.name} (${where}): ${steps.length} step(s), one at a time, each orchestrator drained first (bound ${r.orchestrators[0]?.boot.drain?.seconds ?? 0} s)\n`);
   if (r.orchestrators.length === 1) io.out(`warning: region ${r.name} has one orchestrator: its sessions move nowhere while it is replaced\n`);
+  if (r.redeemer && !opts.redeemer) io.out(`note: the redeemer is not replaced (add --redeemer, at a moment when the Os are idle)\n`);
   for (const [i, s] of steps.entries()) {
     io.out(`[${i + 1}/${steps.length}] ${stepLabel(s)}\n`);
     const ctx: Ctx = { io, dry: opts.dryRun, force: opts.force, timeoutSeconds: opts.timeoutMinutes * 60, deadline: d.now() + opts.timeoutMinutes * 60_000, deps: d };
@@ -278,11 +318,13 @@ export async function rollout(layout: FleetLayout, opts: RolloutOptions, io: Io,
 }
 
 export const ROLLOUT_USAGE = `usage: livepeer-fleet rollout --config <Pulumi.<stack>.yaml | fleet.yaml> --region <name> [--dry-run]
-                              [--timeout-minutes N] [--force]
+                              [--timeout-minutes N] [--force] [--redeemer]
 
   Replaces the region's orchestrators one at a time after \`pulumi up\` updated their templates: AI worker
   groups must have rolled first; each O is drained (sessions end or the spec's rollout.drainSeconds pass),
-  replaced and seen ready by its load balancer before the next one. --dry-run prints the steps and the exact
+  replaced and seen ready by its load balancer before the next one; then the reward node (if in this region)
+  and, with --redeemer, the redeemer, each replaced onto its persistent data disk (winning tickets sent to the
+  redeemer while it restarts are not redeemed: choose an idle moment). --dry-run prints the steps and the exact
   aws / gcloud commands without running them. --timeout-minutes bounds each step (60, or one O's drain bound + 18 min if longer). --force replaces Os
   that already run their group's template. Exit 0 done, 1 bad spec, 2 usage, 4 a step failed or timed out
   (nothing after it was started).
@@ -299,7 +341,7 @@ export async function rolloutCommand(args: string[], io: Io, deps: RolloutDeps =
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(args[i]);
     if (!m) return usage(`unexpected argument ${JSON.stringify(args[i])}`);
     if (Object.prototype.hasOwnProperty.call(flags, m[1])) return usage(`--${m[1]} is given more than once`);
-    if (["dry-run", "force", "help"].includes(m[1])) {
+    if (["dry-run", "force", "help", "redeemer"].includes(m[1])) {
       if (m[2] !== undefined) return usage(`--${m[1]} takes no value`);
       flags[m[1]] = "true";
     } else if (["config", "region", "timeout-minutes"].includes(m[1])) {
@@ -325,5 +367,5 @@ export async function rolloutCommand(args: string[], io: Io, deps: RolloutDeps =
   if (t !== undefined && Number(t) < perO) return usage(`--timeout-minutes ${t} is shorter than one orchestrator's replacement (drain bound + ${LIFECYCLE_HOOK_MARGIN} s + ${O_REPLACE_SECONDS} s = ${perO} min): the rollout would stop with an O drained and not replaced`);
   // The bound is per step: by default an hour, or one O's whole replacement when the drain bound is longer.
   const timeoutMinutes = t !== undefined ? Number(t) : Math.min(1440, Math.max(60, perO));
-  return rollout(layout, { region: flags.region, dryRun: !!flags["dry-run"], timeoutMinutes, force: !!flags.force }, io, deps);
+  return rollout(layout, { region: flags.region, dryRun: !!flags["dry-run"], timeoutMinutes, force: !!flags.force, redeemer: !!flags.redeemer }, io, deps);
 }

@@ -17,9 +17,11 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const REF = path.join(ROOT, "examples", "reference", "fleet.yaml");
 const GCP = path.join(ROOT, "examples", "gcp", "fleet.yaml");
 const REF_LAYOUT = buildLayout(loadFleetFile(REF));
-/** The reference fleet without its AI pool: the Os alone (AI groups are tested on their own below). */
-const AWS_LAYOUT: FleetLayout = { ...REF_LAYOUT, regions: REF_LAYOUT.regions.map((r) => ({ ...r, workerGroups: r.workerGroups.filter((g) => g.kind !== "ai") })) };
-const GCP_LAYOUT = buildLayout(loadFleetFile(GCP));
+/** A fleet's Os alone: no AI pool, no redeemer or reward node (those steps are tested on their own below). */
+const osOnly = (l: FleetLayout): FleetLayout => ({ ...l, regions: l.regions.map((r) => ({ ...r, workerGroups: r.workerGroups.filter((g) => g.kind !== "ai"), redeemer: undefined, reward: undefined })) });
+const AWS_LAYOUT = osOnly(REF_LAYOUT);
+const GCP_FULL = buildLayout(loadFleetFile(GCP));
+const GCP_LAYOUT = osOnly(GCP_FULL);
 const TEMP: string[] = [];
 afterAll(() => TEMP.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
@@ -46,8 +48,9 @@ describe("rolloutSteps: the order a region rolls in (pure)", () => {
     expect(steps.map((s) => (s.kind === "orchestrator" ? s.node.resourceName : ""))).toEqual(["ref-use1-o1", "ref-use1-o2"]);
   });
 
-  test("the reference region as planned: its AI groups (sdxl) before any O", () => {
-    expect(rolloutSteps(REF_LAYOUT.regions[0]).map(stepLabel)).toEqual(["AI worker group sdxl-o1", "AI worker group sdxl-o2", "orchestrator o1", "orchestrator o2"]);
+  test("the reference region as planned: its AI groups (sdxl) before any O; the reward node last, the redeemer only when asked", () => {
+    expect(rolloutSteps(REF_LAYOUT.regions[0]).map(stepLabel)).toEqual(["AI worker group sdxl-o1", "AI worker group sdxl-o2", "orchestrator o1", "orchestrator o2", "reward reward"]);
+    expect(rolloutSteps(REF_LAYOUT.regions[0], { redeemer: true }).map(stepLabel).slice(-2)).toEqual(["reward reward", "redeemer redeemer"]);
   });
 });
 
@@ -109,7 +112,7 @@ function io() {
   const o = { out: "", err: "" };
   return { o, io: { out: (s: string) => void (o.out += s), err: (s: string) => void (o.err += s) } };
 }
-const opts = (region: string, extra: Partial<{ dryRun: boolean; timeoutMinutes: number; force: boolean }> = {}) => ({ region, dryRun: false, timeoutMinutes: 60, force: false, ...extra });
+const opts = (region: string, extra: Partial<{ dryRun: boolean; timeoutMinutes: number; force: boolean; redeemer: boolean }> = {}) => ({ region, dryRun: false, timeoutMinutes: 60, force: false, ...extra });
 const lines = (...l: string[]) => l.join("\n") + "\n";
 
 describe("rollout on AWS (fake aws CLI)", () => {
@@ -193,6 +196,33 @@ describe("rollout on AWS (fake aws CLI)", () => {
     const f = fake();
     expect(await rollout(AWS_LAYOUT, opts("use1", { force: true }), io().io, f.deps)).toBe(0);
     for (const c of f.calls().filter((x) => x.includes("start-instance-refresh"))) expect(c).toContain('"SkipMatching":false');
+  });
+});
+
+describe("the redeemer and the reward node (after the Os)", () => {
+  test("AWS: each replaced by an instance refresh of its group of one (terminate first), after every O; a failure stops the rest", async () => {
+    const full: FleetLayout = { ...REF_LAYOUT, regions: REF_LAYOUT.regions.map((r) => ({ ...r, workerGroups: r.workerGroups.filter((g) => g.kind !== "ai") })) };
+    const f = fake();
+    expect(await rollout(full, opts("use1", { redeemer: true }), io().io, f.deps)).toBe(0);
+    const starts = f.calls().filter((c) => c.includes("start-instance-refresh")).map((c) => /--auto-scaling-group-name (\S+)/.exec(c)![1]);
+    expect(starts).toEqual(["ref-use1-o1-asg", "ref-use1-o2-asg", "ref-use1-reward-asg", "ref-use1-redeemer-asg"]);
+    for (const c of f.calls().filter((x) => x.includes("start-instance-refresh"))) expect(c).toContain('"MinHealthyPercentage":0');
+    // no load balancer wait for them (they are not behind it)
+    expect(f.calls().filter((c) => c.includes("describe-target-health"))).toHaveLength(2);
+    const bad = fake({ "refresh-ref-use1-reward-asg": lines("InProgress", "Failed") });
+    const { o, io: i } = io();
+    expect(await rollout(full, opts("use1", { redeemer: true }), i, bad.deps)).toBe(4);
+    expect(o.err).toContain("stopped at reward reward");
+    expect(o.err).toContain("not started: redeemer redeemer");
+  });
+
+  test("GCP: each VM recreated on its disk and addresses, then stable; no drain flag", async () => {
+    const full: FleetLayout = { ...GCP_FULL, regions: GCP_FULL.regions.map((r) => ({ ...r, workerGroups: r.workerGroups.filter((g) => g.kind !== "ai") })) };
+    const f = fake();
+    expect(await rollout(full, opts("euw4", { redeemer: true }), io().io, f.deps)).toBe(0);
+    const ev = fs.readFileSync(path.join(f.dir, "events"), "utf8").split("\n").filter(Boolean);
+    expect(ev.slice(-2)).toEqual(["replace gref-euw4-reward", "replace gref-euw4-redeemer"]);
+    expect(f.calls().filter((c) => c.includes("add-metadata") && /redeemer|reward/.test(c))).toEqual([]);
   });
 });
 
@@ -280,12 +310,14 @@ describe("the command line", () => {
       process.env.PATH = old;
     }
     expect(f.calls()).toEqual([]);
-    expect(o.out).toContain("dry run: rollout of region use1 (aws us-east-1): 4 step(s)");
-    expect(o.out).toContain("[1/4] AI worker group sdxl-o1");
-    expect(o.out).toMatch(/\[3\/4\] orchestrator o1\n {2}\$ aws autoscaling describe-auto-scaling-groups --region us-east-1 --filters Name=tag:livepeer-fleet:node-id,Values=ref-use1-o1 /);
+    expect(o.out).toContain("dry run: rollout of region use1 (aws us-east-1): 5 step(s)");
+    expect(o.out).toContain("[1/5] AI worker group sdxl-o1");
+    expect(o.out).toContain("[5/5] reward reward");
+    expect(o.out).toContain("note: the redeemer is not replaced (add --redeemer");
+    expect(o.out).toMatch(/\[3\/5\] orchestrator o1\n {2}\$ aws autoscaling describe-auto-scaling-groups --region us-east-1 --filters Name=tag:livepeer-fleet:node-id,Values=ref-use1-o1 /);
     expect(o.out).toContain(`--preferences '{"MinHealthyPercentage":0,"MaxHealthyPercentage":100,"InstanceWarmup":300,"SkipMatching":true}'`);
-    expect(o.out).toContain("[4/4] orchestrator o2");
-    expect(o.out.indexOf("[4/4]")).toBeGreaterThan(o.out.lastIndexOf("describe-target-health --region us-east-1 --target-group-arn '<target group arn>' --targets Id=10.40.0.204,Port=8935"));
+    expect(o.out).toContain("[4/5] orchestrator o2");
+    expect(o.out.indexOf("[4/5]")).toBeGreaterThan(o.out.lastIndexOf("describe-target-health --region us-east-1 --target-group-arn '<target group arn>' --targets Id=10.40.0.204,Port=8935"));
   });
 
   test.each<[string, string[], number, RegExp]>([
@@ -303,6 +335,6 @@ describe("the command line", () => {
   test("rolloutCommand takes injected fakes too (what the tests above rely on)", async () => {
     const f = fake();
     expect(await rolloutCommand(["--config", GCP, "--region", "euw4", "--timeout-minutes", "30"], io().io, f.deps)).toBe(0);
-    expect(f.calls().filter((c) => c.includes("rolling-action replace"))).toHaveLength(2);
+    expect(f.calls().filter((c) => c.includes("rolling-action replace"))).toHaveLength(3) // two Os, the reward node (the redeemer only with --redeemer);
   });
 });
