@@ -49,7 +49,7 @@ export function syntheticFleet(regions: number, dir: string): unknown {
         const address = addressFor(o);
         return { name: o, zone: `${region}${z}`, address, keystore: keystore(o, address), password: `synthetic-${o}` };
       }),
-      workers: ["t4", "l4"].map((p) => ({ name: p, kind: "transcoder", instanceType: "g4dn.xlarge", gpu: { model: "T4", count: 1 }, sessionsPerGpu: 20, minSize: 1, maxSize: 10 })),
+      workers: ["t4", "l4"].map((p) => ({ name: p, kind: "transcoder", instanceType: "g4dn.xlarge", gpu: { model: "T4", count: 1 }, sessionsPerGpu: 20, minSize: 1, maxSize: 10, ...(p === "l4" ? { scaling: false } : {}) })),
     });
   }
   raw.reward.region = "r0";

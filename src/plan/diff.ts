@@ -67,7 +67,15 @@ export interface ResourceChange {
 export interface PlanDiff {
   changes: ResourceChange[];
   disruptive: ResourceChange[];
+  /**
+   * Pinned nodes (O, redeemer, reward, monitoring) whose template changes in place: `pulumi up` does not
+   * replace them; they take it through `livepeer-fleet rollout` (or their next replacement).
+   */
+  rolloutNeeded: string[];
 }
+
+const TEMPLATE_TYPES = new Set(["aws:ec2/launchTemplate:LaunchTemplate", "gcp:compute/instanceTemplate:InstanceTemplate", "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate"]);
+const PINNED_PARENT = /^livepeer-fleet:(aws|gcp):PinnedNode::(.+)$/;
 
 const keyOf = (r: { type: string; name: string }) => `${r.type}::${r.name}`;
 
@@ -167,7 +175,11 @@ export function diffPlans(before: Plan, after: Plan, replaced?: Set<string>): Pl
     changes.push({ key: k, type: r.type, name: r.name, kind: isReplace ? "replace" : "update", changedKeys: keys, ...(d ? { disruption: d } : {}) });
   }
   changes.sort((x, y) => x.key.localeCompare(y.key));
-  return { changes, disruptive: changes.filter((c) => c.disruption) };
+  const rolloutNeeded = [...new Set(changes.filter((c) => c.kind === "update" && TEMPLATE_TYPES.has(c.type)).flatMap((c) => {
+    const m = PINNED_PARENT.exec(b.get(c.key)?.parent ?? "");
+    return m ? [m[2]] : [];
+  }))].sort();
+  return { changes, disruptive: changes.filter((c) => c.disruption), rolloutNeeded };
 }
 
 /** Resource keys (`type::name`) that a `pulumi preview --json` document replaces. */
@@ -193,5 +205,8 @@ export function renderDiff(d: PlanDiff): string {
     lines.push(`  ${sign[c.kind].padEnd(2)} ${c.key}${c.changedKeys.length ? ` [${c.changedKeys.join(", ")}]` : ""}${c.disruption ? `  !! DISRUPTIVE: ${c.disruption}` : ""}`);
   }
   lines.push(d.disruptive.length === 0 ? "no disruptive change" : `${d.disruptive.length} disruptive change${d.disruptive.length === 1 ? "" : "s"}: review before pulumi up`);
+  if (d.rolloutNeeded?.length) {
+    lines.push(`new templates for pinned nodes, taken only through \`livepeer-fleet rollout --region <region>\` (pulumi up does not replace them): ${d.rolloutNeeded.join(", ")}`);
+  }
   return lines.join("\n") + "\n";
 }

@@ -43,9 +43,12 @@ describe("diffs of real plans", () => {
     const d = diffPlans(base.plan, bumped.plan);
     expect(d.disruptive).toEqual([]);
     expect([...new Set(d.changes.map((c) => `${c.kind} ${c.type}`))]).toEqual(["update aws:ec2/launchTemplate:LaunchTemplate"]);
-    expect(d.changes).toHaveLength(8);
+    // every O, redeemer, reward and worker group, and the monitoring node (whose image is not go-livepeer's) not
+    expect(d.changes.map((c) => c.name).sort()).toEqual(["ref-use1-o1", "ref-use1-o2", "ref-use1-redeemer", "ref-use1-reward", "ref-use1-sdxl-o1", "ref-use1-sdxl-o2", "ref-use1-t4-o1", "ref-use1-t4-o2"]);
     for (const c of d.changes) expect(c.changedKeys).toEqual(["userData"]);
-    expect(renderDiff(d)).toMatch(/0 to add, 8 to update in place, 0 to replace, 0 to remove\n[\s\S]*no disruptive change\n$/);
+    // the pinned nodes take it only through the rollout command: the diff says so
+    expect(d.rolloutNeeded).toEqual(["ref-use1-o1", "ref-use1-o2", "ref-use1-redeemer", "ref-use1-reward"]);
+    expect(renderDiff(d)).toMatch(/0 to add, 8 to update in place, 0 to replace, 0 to remove\n[\s\S]*no disruptive change\nnew templates for pinned nodes, taken only through `livepeer-fleet rollout --region <region>` \(pulumi up does not replace them\): ref-use1-o1, ref-use1-o2, ref-use1-redeemer, ref-use1-reward\n$/);
   });
 
   test("moving the service URI host replaces its record set member: flagged disruptive", async () => {
