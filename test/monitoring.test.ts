@@ -59,11 +59,15 @@ test("AWS: every alarm on the catalog reads exactly a series the node's CloudWat
     const emf = cw.logs.metrics_collected.prometheus.emf_processor;
     const decl = emf.metric_declaration[0];
     const scrape = parseYaml(installed(s, "/etc/livepeer-fleet/prometheus-scrape.yaml"));
-    const labels = scrape.scrape_configs[0].static_configs[0].labels;
+    // the one scrape job that keeps the metric, whose job label the EMF declaration matches
+    const jobs = (scrape.scrape_configs as any[]).filter((j) => new RegExp(`^${j.metric_relabel_configs[0].regex}$`).test(a.inputs.metricName as string));
+    expect([a.name, jobs.length]).toEqual([a.name, 1]);
+    expect(new RegExp(decl.label_matcher).test(jobs[0].job_name)).toBe(true);
+    expect(decl.source_labels).toEqual(["job"]);
+    const labels = jobs[0].static_configs[0].labels;
     // same namespace, a kept and declared metric, exactly the declared dimensions, with the labels' values
     expect([a.name, a.inputs.namespace]).toEqual([a.name, emf.metric_namespace]);
     expect(decl.metric_selectors).toContain(`^${a.inputs.metricName}$`);
-    expect(new RegExp(scrape.scrape_configs[0].metric_relabel_configs[0].regex).test(a.inputs.metricName as string)).toBe(true);
     expect(Object.keys(dims).sort()).toEqual([...decl.dimensions[0]].sort());
     expect(dims).toEqual(labels);
     // the agent publishes into the region's metrics log group, which exists with a retention
@@ -83,10 +87,22 @@ test("AWS: every alarm on the catalog reads exactly a series the node's CloudWat
     ["lpf-use1-reward-lowBalance", "livepeer_fleet_eth_balance_wei", "Minimum", "LessThanThreshold", REWARD_MIN_WEI, "notBreaching"],
     ["lpf-use1-reward-rewardErrors", "livepeer_reward_call_errors", "Sum", "GreaterThanThreshold", 0, "notBreaching"],
     ["lpf-use1-use1-a-noTranscoders", "livepeer_transcoders_number", "Maximum", "LessThanThreshold", 1, "breaching"],
+    ["lpf-use1-use1-a-notReady", "livepeer_fleet_unready", "Maximum", "GreaterThanThreshold", 0, "notBreaching"],
     ["lpf-use1-use1-a-redemptionErrors", "livepeer_ticket_redemption_errors", "Sum", "GreaterThanThreshold", 0, "notBreaching"],
     ["lpf-use1-use1-b-noTranscoders", "livepeer_transcoders_number", "Maximum", "LessThanThreshold", 1, "breaching"],
+    ["lpf-use1-use1-b-notReady", "livepeer_fleet_unready", "Maximum", "GreaterThanThreshold", 0, "notBreaching"],
     ["lpf-use1-use1-b-redemptionErrors", "livepeer_ticket_redemption_errors", "Sum", "GreaterThanThreshold", 0, "notBreaching"],
   ]);
+  // the O's agent scrapes its readiness server's gauges on loopback, the port the load balancer checks
+  const use1a = parseYaml(installed(script("use1", "use1-a"), "/etc/livepeer-fleet/prometheus-scrape.yaml")).scrape_configs;
+  expect(use1a.map((j: any) => [j.job_name, j.static_configs[0].targets, j.metrics_path])).toEqual([
+    ["livepeer", ["127.0.0.1:8937"], "/metrics"], ["livepeer-readiness", ["127.0.0.1:8936"], "/ready.prom"],
+  ]);
+  expect(use1a[1].metric_relabel_configs[0].regex).toBe("(livepeer_fleet_unready|livepeer_fleet_draining)");
+  // the reward node has no readiness server, hence no such job
+  expect(parseYaml(installed(script("use1", "reward"), "/etc/livepeer-fleet/prometheus-scrape.yaml")).scrape_configs.map((j: any) => j.job_name)).toEqual(["livepeer"]);
+  const notReady = alarms.find((a) => a.name === "lpf-use1-use1-a-notReady")!;
+  expect((notReady.inputs.period as number) * (notReady.inputs.evaluationPeriods as number)).toBe(300);
   const noTranscoders = alarms.find((a) => a.name === "lpf-use1-use1-a-noTranscoders")!;
   expect((noTranscoders.inputs.period as number) * (noTranscoders.inputs.evaluationPeriods as number)).toBe(600);
 });
@@ -184,6 +200,8 @@ test("AWS: an orchestrator unhealthy at the load balancer alarms on the region's
   for (const region of ["use1", "apse1"]) {
     const a = byKey(`aws:cloudwatch/metricAlarm:MetricAlarm::lpf-${region}-lb-unhealthy`)!;
     expect(a.inputs).toMatchObject({ namespace: "AWS/NetworkELB", metricName: "UnHealthyHostCount", statistic: "Maximum", comparisonOperator: "GreaterThanThreshold", threshold: 0, treatMissingData: "notBreaching" });
+    // longer than a rollout's drain (the example's rollout.drainSeconds, default 600) plus a replacement's boot
+    expect((a.inputs.period as number) * (a.inputs.evaluationPeriods as number)).toBe(Math.ceil((raw.rollout?.drainSeconds ?? 600) / 60) * 60 + 600);
     const dims = a.inputs.dimensions as Record<string, string>;
     expect(dims.LoadBalancer).toMatch(new RegExp(`^net/lpf-${region}/`));
     expect(dims.TargetGroup).toMatch(new RegExp(`^targetgroup/lpf-${region}-8935/`));
@@ -197,19 +215,24 @@ test("AWS: an orchestrator unhealthy at the load balancer alarms on the region's
 });
 
 test("GCP: every alert policy filters exactly a series the node's collector writes, with its labels", () => {
-  const policies = ofType("gcp:monitoring/alertPolicy:AlertPolicy").filter((p) => !p.name.endsWith("-at-max"));
-  expect(policies.map((p) => p.name).sort()).toEqual(["lpf-euw4-euw4-a-noTranscoders", "lpf-euw4-euw4-a-redemptionErrors", "lpf-euw4-euw4-b-noTranscoders", "lpf-euw4-euw4-b-redemptionErrors"]);
+  const policies = ofType("gcp:monitoring/alertPolicy:AlertPolicy").filter((p) => !p.name.endsWith("-at-max") && !p.name.endsWith("-version-drift"));
+  expect(policies.map((p) => p.name).sort()).toEqual([
+    "lpf-euw4-euw4-a-noTranscoders", "lpf-euw4-euw4-a-notReady", "lpf-euw4-euw4-a-redemptionErrors",
+    "lpf-euw4-euw4-b-noTranscoders", "lpf-euw4-euw4-b-notReady", "lpf-euw4-euw4-b-redemptionErrors",
+  ]);
   const channels = ofType("gcp:monitoring/notificationChannel:NotificationChannel");
   expect(channels.map((c) => [c.inputs.type, (c.inputs.labels as any).email_address])).toEqual([["email", "ops@multi.example.com"]]);
   for (const p of policies) {
-    const node = p.name.replace(/^lpf-euw4-/, "").replace(/-(noTranscoders|redemptionErrors)$/, "");
+    const node = p.name.replace(/^lpf-euw4-/, "").replace(/-(noTranscoders|notReady|redemptionErrors)$/, "");
     const otel = parseYaml(installed(script("euw4", node), "/etc/livepeer-fleet/otelcol-google.yaml"));
-    const scrape = otel.receivers.prometheus.config.scrape_configs[0];
     expect(otel.service.pipelines.metrics.exporters).toEqual(["googlemanagedprometheus"]);
     for (const c of p.inputs.conditions as any[]) {
       const filter: string = (c.conditionThreshold ?? c.conditionAbsent).filter;
       const metric = /metric\.type = "prometheus\.googleapis\.com\/([^/]+)\/(gauge|counter)"/.exec(filter)!;
-      expect(new RegExp(`^${scrape.metric_relabel_configs[0].regex}$`).test(metric[1])).toBe(true);
+      // exactly one of the collector's scrape jobs keeps the metric
+      const jobs = (otel.receivers.prometheus.config.scrape_configs as any[]).filter((j) => new RegExp(`^${j.metric_relabel_configs[0].regex}$`).test(metric[1]));
+      expect([p.name, jobs.length]).toEqual([p.name, 1]);
+      const scrape = jobs[0];
       for (const [k, v] of Object.entries(scrape.static_configs[0].labels)) expect(filter).toContain(`metric.labels.${k} = "${v}"`);
       expect(filter).toContain('resource.type = "prometheus_target"');
     }
@@ -220,6 +243,60 @@ test("GCP: every alert policy filters exactly a series the node's collector writ
   const byName = (n: string) => policies.find((p) => p.name === n)!.inputs.conditions as any[];
   expect(byName("lpf-euw4-euw4-a-noTranscoders").map((c) => Object.keys(c).find((k) => k.startsWith("condition")))).toEqual(["conditionThreshold", "conditionAbsent"]);
   expect(byName("lpf-euw4-euw4-a-redemptionErrors").map((c) => c.conditionThreshold.aggregations[0].perSeriesAligner)).toEqual(["ALIGN_DELTA"]);
+  // up and unready fires; silence is noTranscoders' (a rollout's replacement is silent for minutes)
+  expect(byName("lpf-euw4-euw4-a-notReady").map((c) => Object.keys(c).find((k) => k.startsWith("condition")))).toEqual(["conditionThreshold"]);
+  expect(byName("lpf-euw4-euw4-a-notReady")[0].conditionThreshold).toMatchObject({ comparison: "COMPARISON_GT", thresholdValue: 0, duration: "300s" });
+});
+
+test("go-livepeer version drift: per region, both clouds compare the version gauge every chain node's agent publishes", () => {
+  const hours = raw.monitoring.alerts.versionDriftHours ?? 6;
+  for (const region of ["use1", "apse1"]) {
+    const a = byKey(`aws:cloudwatch/metricAlarm:MetricAlarm::lpf-${region}-version-drift`)!;
+    const q = a.inputs.metricQueries as any[];
+    expect(q.map((x) => [x.id, x.metric?.stat ?? x.expression, x.returnData])).toEqual([["newest", "Maximum", false], ["oldest", "Minimum", false], ["drift", "newest - oldest", true]]);
+    expect([a.inputs.comparisonOperator, a.inputs.threshold, a.inputs.evaluationPeriods, a.inputs.datapointsToAlarm, q[0].metric.period]).toEqual(["GreaterThanThreshold", 0, hours, hours, 3600]);
+    for (const x of q.filter((y) => y.metric)) {
+      expect(x.metric).toMatchObject({ namespace: "LivepeerFleet", metricName: "livepeer_fleet_version_id", dimensions: { fleet: "lpf", fleet_region: region } });
+    }
+    // every chain node of the region: its agent scrapes the metrics-only listener (which appends the gauge)
+    // and declares the metric with exactly the alarm's region-wide dimensions
+    const r = chainNodes(region);
+    for (const n of [...r.orchestrators, ...(r.redeemer ? [r.redeemer] : []), ...(r.reward ? [r.reward] : [])]) {
+      const agent = awsAgent(region, n.name);
+      const decl = (agent.emf.metric_declaration as any[]).find((d) => d.metric_selectors.includes("^livepeer_fleet_version_id$"));
+      expect([n.name, decl.dimensions]).toEqual([n.name, [["fleet", "fleet_region", "node"], ["fleet", "fleet_region"]]]);
+      expect(new RegExp(decl.label_matcher).test(agent.scrape.job_name)).toBe(true);
+      expect(agent.scrape.static_configs[0].targets).toEqual(["127.0.0.1:8937"]);
+      expect(new RegExp(`^${agent.scrape.metric_relabel_configs[0].regex}$`).test("livepeer_fleet_version_id")).toBe(true);
+      expect(script(region, n.name)).toContain("VERSION_METRIC = \"livepeer_fleet_version_id\"");
+    }
+    // declared once: no metric is in two declarations (the agent would publish it twice)
+    const decls = awsAgent(region, r.orchestrators[0].name).emf.metric_declaration as any[];
+    const all = decls.flatMap((d) => d.metric_selectors);
+    expect(new Set(all).size).toBe(all.length);
+  }
+  const p = byKey("gcp:monitoring/alertPolicy:AlertPolicy::lpf-euw4-version-drift")!;
+  const c = (p.inputs.conditions as any[])[0].conditionPrometheusQueryLanguage;
+  expect(c.query).toBe('max(livepeer_fleet_version_id{fleet="lpf",fleet_region="euw4"}) - min(livepeer_fleet_version_id{fleet="lpf",fleet_region="euw4"}) > 0');
+  expect(c.duration).toBe(`${hours * 3600}s`);
+  for (const o of chainNodes("euw4").orchestrators) {
+    const otel = parseYaml(installed(script("euw4", o.name), "/etc/livepeer-fleet/otelcol-google.yaml"));
+    const scrape = otel.receivers.prometheus.config.scrape_configs[0];
+    expect(new RegExp(`^${scrape.metric_relabel_configs[0].regex}$`).test("livepeer_fleet_version_id")).toBe(true);
+    expect(scrape.static_configs[0].labels).toMatchObject({ fleet: "lpf", fleet_region: "euw4" });
+  }
+});
+
+test("GCP: each VM writes its own series (instance = the VM's name), so a group's AI workers are summed, not overwritten", () => {
+  const eu = fp.layout.regions.find((r) => r.name === "euw4")!;
+  const sources = [script("euw4", eu.orchestrators[0].name), ...eu.workerGroups.filter((g) => g.kind === "ai").map((g) => byKey(`gcp:compute/regionInstanceTemplate:RegionInstanceTemplate::${g.resourceName}`)!.inputs.metadataStartupScript as string)];
+  expect(sources.length).toBeGreaterThan(1);
+  for (const s of sources) {
+    const otel = parseYaml(installed(s, "/etc/livepeer-fleet/otelcol-google.yaml"));
+    const pipeline: string[] = otel.service.pipelines.metrics.processors;
+    expect(pipeline.indexOf("resourcedetection")).toBeLessThan(pipeline.indexOf("resource/instance"));
+    expect(otel.processors["resource/instance"].attributes).toEqual([{ key: "service.instance.id", from_attribute: "host.name", action: "upsert" }]);
+  }
 });
 
 test("each region's monitoring node scrapes the metrics-only listener of every chain node of its region, and nothing else", () => {

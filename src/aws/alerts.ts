@@ -3,13 +3,15 @@
  * subscription per address (each address confirms once), and CloudWatch alarms on the catalog's metrics
  * exactly as the nodes' CloudWatch agents publish them (CLOUDWATCH_NAMESPACE, cloudwatchDimensions of the
  * node: fleet, region name, node name — stable across replacement), plus the region's load balancer
- * reporting an unhealthy orchestrator (AWS/NetworkELB UnHealthyHostCount on its target group). Which
- * alarm, threshold and missing-data rule: src/layout/metrics.ts ALERTS.
+ * reporting an unhealthy orchestrator (AWS/NetworkELB UnHealthyHostCount on its target group, for longer than a
+ * rollout's drain), go-livepeer version drift between the region's chain nodes (the region-wide version
+ * series' Maximum − Minimum) and scaling groups at their maximum. Which alarm, threshold and missing-data
+ * rule: src/layout/metrics.ts ALERTS.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { ObservabilityLayout, WorkerGroupLayout } from "../layout/types";
-import { ALERTS, AlertKey, AT_CAPACITY, CLOUDWATCH_NAMESPACE, cloudwatchDimensions } from "../layout/metrics";
+import { ALERTS, AlertKey, AT_CAPACITY, CLOUDWATCH_NAMESPACE, cloudwatchDimensions, METRICS, regionDimensions } from "../layout/metrics";
 import { utilisationQueries } from "./scaling";
 import { names } from "../naming";
 
@@ -24,9 +26,6 @@ export interface AlertsArgs {
   groups?: { group: WorkerGroupLayout; autoScalingGroupName: pulumi.Input<string> }[];
   tags: Record<string, string>;
 }
-
-/** How long an O may be unhealthy at the load balancer before the alarm fires: 3 one-minute periods. */
-export const LB_UNHEALTHY_PERIODS = 3;
 
 export class Alerts extends pulumi.ComponentResource {
   readonly topicArn: pulumi.Output<string>;
@@ -61,9 +60,9 @@ export class Alerts extends pulumi.ComponentResource {
       }, child);
     }
 
-    if (args.alerts.loadBalancerUnhealthy && args.loadBalancer) {
+    if (args.alerts.loadBalancerUnhealthyMinutes && args.loadBalancer) {
       new aws.cloudwatch.MetricAlarm(`${name}-lb-unhealthy`, {
-        alarmDescription: `livepeer-fleet ${args.fleet}: an orchestrator of ${args.regionName} fails its readiness check at the load balancer (down, draining or no worker attached)`,
+        alarmDescription: `livepeer-fleet ${args.fleet}: an orchestrator of ${args.regionName} has failed its readiness check at the load balancer for ${args.alerts.loadBalancerUnhealthyMinutes} minutes (down, stuck draining, no worker attached, or the load balancer cannot reach it)`,
         namespace: "AWS/NetworkELB",
         metricName: "UnHealthyHostCount",
         dimensions: { LoadBalancer: args.loadBalancer.arnSuffix, TargetGroup: args.loadBalancer.targetGroupArnSuffix },
@@ -71,9 +70,31 @@ export class Alerts extends pulumi.ComponentResource {
         comparisonOperator: "GreaterThanThreshold",
         threshold: 0,
         period: 60,
-        evaluationPeriods: LB_UNHEALTHY_PERIODS,
+        // Longer than a rollout's drain: the per-O notReady alarm is the fast signal and knows a drain from a failure.
+        evaluationPeriods: args.alerts.loadBalancerUnhealthyMinutes,
         // The load balancer reports the metric every minute while it exists: no data is no news.
         treatMissingData: "notBreaching",
+        ...actions,
+        tags: args.tags,
+      }, child);
+    }
+    if (args.alerts.versionDriftHours) {
+      // Maximum and Minimum of the region-wide version series over each hour: they differ while two builds run.
+      const series = (id: string, stat: string) => ({
+        id, returnData: false,
+        metric: { namespace: CLOUDWATCH_NAMESPACE, metricName: METRICS.versionId.name, dimensions: regionDimensions(args.fleet, args.regionName), period: 3600, stat },
+      });
+      new aws.cloudwatch.MetricAlarm(`${name}-version-drift`, {
+        alarmDescription: `livepeer-fleet ${args.fleet}: the chain nodes of ${args.regionName} have run different go-livepeer builds for ${args.alerts.versionDriftHours} hours: finish the rollout (livepeer-fleet rollout) or replace the node left behind`,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 0,
+        evaluationPeriods: args.alerts.versionDriftHours,
+        datapointsToAlarm: args.alerts.versionDriftHours,
+        treatMissingData: "notBreaching",
+        metricQueries: [
+          series("newest", "Maximum"), series("oldest", "Minimum"),
+          { id: "drift", expression: "newest - oldest", label: `${args.regionName} go-livepeer builds differ`, returnData: true },
+        ],
         ...actions,
         tags: args.tags,
       }, child);

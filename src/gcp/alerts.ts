@@ -3,12 +3,13 @@
  * notification channel per address, and one alert policy per node and catalog alert, on exactly the
  * series the node's OpenTelemetry collector writes to Managed Service for Prometheus (gcpMetricType,
  * gcpSeriesFilter of the node: fleet, region name, node name — stable across recreation). Thresholds,
- * alignment and whether silence fires: src/layout/metrics.ts ALERTS (the same alerts as on AWS).
+ * alignment and whether silence fires: src/layout/metrics.ts ALERTS (the same alerts as on AWS); plus PromQL
+ * policies for go-livepeer version drift between the region's chain nodes and scaling groups at their maximum.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
 import type { ObservabilityLayout, WorkerGroupLayout } from "../layout/types";
-import { ALERTS, AlertKey, AT_CAPACITY, gcpMetricType, gcpSeriesFilter, utilisationPromql } from "../layout/metrics";
+import { ALERTS, AlertKey, AT_CAPACITY, gcpMetricType, gcpSeriesFilter, utilisationPromql, versionDriftPromql } from "../layout/metrics";
 import { names } from "../naming";
 
 export interface GcpAlertsArgs {
@@ -63,6 +64,22 @@ export class Alerts extends pulumi.ComponentResource {
         notificationChannels: this.channelIds,
         alertStrategy: { autoClose: "1800s" },
         documentation: { content: `livepeer-fleet ${args.fleet}, region ${args.regionName}: ${a.description}. See the node's logs in Cloud Logging and its dashboards in Grafana.`, mimeType: "text/markdown" },
+        userLabels: args.labels,
+      }, child);
+    }
+    if (args.alerts.versionDriftHours) {
+      const description = `the chain nodes of ${args.regionName} have run different go-livepeer builds for ${args.alerts.versionDriftHours} hours`;
+      new gcp.monitoring.AlertPolicy(`${name}-version-drift`, {
+        project,
+        displayName: `livepeer-fleet ${args.fleet}: ${description}`,
+        combiner: "OR",
+        conditions: [{
+          displayName: `${args.regionName} go-livepeer builds differ`,
+          conditionPrometheusQueryLanguage: { query: versionDriftPromql(args.fleet, args.regionName), duration: `${args.alerts.versionDriftHours * 3600}s`, evaluationInterval: "300s" },
+        }],
+        notificationChannels: this.channelIds,
+        alertStrategy: { autoClose: "1800s" },
+        documentation: { content: `livepeer-fleet ${args.fleet}, region ${args.regionName}: ${description}. Finish the rollout (\`livepeer-fleet rollout\`) or replace the node left behind; \`livepeer_versions\` in Grafana shows which node runs which.`, mimeType: "text/markdown" },
         userLabels: args.labels,
       }, child);
     }

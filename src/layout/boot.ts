@@ -23,6 +23,9 @@ import { capacityScript, modelCacheScript, CAPACITY_ENV, CAPACITY_SCRIPT, MODEL_
 import { MAX_SESSIONS_VAR, PATHS, CONFIG_DIR, BootSpec, ContainerNetwork, ContainerUnit, SecretNeed } from "./types";
 import { addDrainAgent, addRewardCatchUp } from "./drain";
 import { METRICS_PROXY_PATH, METRICS_PROXY_PY, metricsProxyUnit } from "./metricsProxy";
+import { METRICS, READY_GAUGE_PATH } from "./metrics";
+
+export { READY_GAUGE_PATH };
 
 export interface AwsBootContext {
   cloud: "aws";
@@ -482,11 +485,15 @@ iptables -w -C DOCKER-USER -d "$METADATA_IP/32" -j DROP || die "the rule droppin
 `,
 ].join("\n");
 
-/** The readiness endpoint: GET /ready only; it never forwards anything from the CLI port (a wallet API). */
+
+
+/** The readiness endpoint: GET /ready (and its gauge); it never forwards anything from the CLI port (a wallet API). */
 export const READINESS_PY = String.raw`# livepeer-fleet readiness: GET /ready -> 200 if not draining and >= 1 transcoder attached (--no-workers-needed: the CLI answers), else 503. Other paths: 404.
 # It reads go-livepeer's /metrics itself and never forwards anything from that port (a wallet API).
 import argparse, http.server, math, os, sys, urllib.request
 from urllib.parse import urlsplit
+
+READY_GAUGE_PATH = "${READY_GAUGE_PATH}"
 
 def metric_sum(text, name):  # summed over label sets; None if absent
     total = None
@@ -535,13 +542,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
     server_version, sys_version, timeout = "livepeer-fleet-readiness", "", 5
 
     def do_GET(self):
-        ok, reason = readiness(self.server.args) if urlsplit(self.path).path == "/ready" else (None, "not found")
+        path = urlsplit(self.path).path
+        ok, reason = readiness(self.server.args) if path in ("/ready", READY_GAUGE_PATH) else (None, "not found")
         if ok is not None and reason != self.server.last:
             self.server.last = reason
             print("readiness: " + reason, file=sys.stderr, flush=True)
-        body = (reason + "\n").encode()
-        self.send_response(404 if ok is None else 200 if ok else 503)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        if path == READY_GAUGE_PATH:
+            # The same answer as gauges, for the node's own metrics agent: a drain is planned, not an alert.
+            draining = reason == "draining"
+            body = ("# HELP ${METRICS.unready.name} 1 when the readiness check fails for a reason other than a drain\n"
+                    "# TYPE ${METRICS.unready.name} gauge\n${METRICS.unready.name} %d\n"
+                    "# HELP ${METRICS.draining.name} 1 while the node drains\n"
+                    "# TYPE ${METRICS.draining.name} gauge\n${METRICS.draining.name} %d\n"
+                    % (0 if ok or draining else 1, 1 if draining else 0)).encode()
+            code = 200
+        else:
+            body = (reason + "\n").encode()
+            code = 404 if ok is None else 200 if ok else 503
+        self.send_response(code)
+        self.send_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8" if path == READY_GAUGE_PATH else "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()

@@ -18,9 +18,17 @@ import type { PinnedRole } from "./types";
 /** Labels added to every scraped series, used as CloudWatch dimensions and Cloud Monitoring label filters. */
 export const LABELS = { fleet: "fleet", region: "fleet_region", node: "node" } as const;
 export const DIMENSIONS = [LABELS.fleet, LABELS.region, LABELS.node] as const;
+/** The dimensions of a region-wide series (METRICS entries with `regionWide`). */
+export const REGION_DIMENSIONS = [LABELS.fleet, LABELS.region] as const;
 export const CLOUDWATCH_NAMESPACE = "LivepeerFleet";
-/** Scrape job name (the `job` label). */
+/** Scrape job names (the `job` label): go-livepeer's CLI `/metrics`, and an O's readiness server's gauges. */
 export const SCRAPE_JOB = "livepeer";
+export const READINESS_JOB = "livepeer-readiness";
+/**
+ * Where an O's readiness server (src/layout/boot.ts READINESS_PY, PORTS.readiness) answers its state as
+ * Prometheus gauges: METRICS.unready and METRICS.draining.
+ */
+export const READY_GAUGE_PATH = "/ready.prom";
 export const SCRAPE_INTERVAL_SECONDS = 30;
 
 export type MetricKind = "gauge" | "counter";
@@ -36,6 +44,10 @@ export interface FleetMetric {
   roles: AgentRole[];
   /** What reads it. */
   use: string;
+  /** Who serves it: go-livepeer's CLI (default) or the O's readiness server (READY_GAUGE_PATH). */
+  source?: "readiness";
+  /** Also published per region (CloudWatch dimensions fleet, fleet_region): an alarm compares the region's nodes. */
+  regionWide?: true;
 }
 
 export const METRICS = {
@@ -60,6 +72,19 @@ export const METRICS = {
    * Not go-livepeer's: the node's metrics-only listener appends its account's balance (eth_getBalance through
    * the node's loopback RPC proxy, src/layout/metricsProxy.ts) when the fleet has monitoring.
    */
+  /**
+   * Not go-livepeer's: the O's readiness server (the check the load balancer runs) as gauges. `unready` is 1
+   * when the check fails for any reason but a drain (CLI down, no transcoder attached); a drain is planned
+   * (rollouts), so it is `draining` instead and pages nobody.
+   */
+  unready: { name: "livepeer_fleet_unready", kind: "gauge", roles: ["orchestrator"], use: "alert: the orchestrator fails its readiness check (load balancer and DNS drop it)", source: "readiness" },
+  draining: { name: "livepeer_fleet_draining", kind: "gauge", roles: ["orchestrator"], use: "dashboards: the orchestrator drains (rollout)", source: "readiness" },
+  /**
+   * Not go-livepeer's: the metrics-only listener (with `monitoring`) appends `livepeer_versions`'
+   * `livepeerversion` label as a number (its crc32), so "the nodes of a region run different builds" is
+   * max − min > 0 over the region, a comparison both clouds' alerts can make.
+   */
+  versionId: { name: "livepeer_fleet_version_id", kind: "gauge", roles: ["orchestrator", "redeemer", "reward"], use: "alert: go-livepeer version drift between a region's nodes", regionWide: true },
   ethBalance: { name: "livepeer_fleet_eth_balance_wei", kind: "gauge", roles: ["reward", "redeemer"], use: "alert: the account that sends transactions runs out of gas" },
 } as const satisfies Record<string, FleetMetric>;
 
@@ -87,32 +112,36 @@ export const seriesLabels = (s: NodeSeries): Record<string, string> => ({ [LABEL
 /** CloudWatch dimensions of one node's series. */
 export const cloudwatchDimensions = (s: NodeSeries): Record<string, string> => seriesLabels(s);
 
+/** CloudWatch dimensions of a region-wide series (METRICS entries with `regionWide`). */
+export const regionDimensions = (fleet: string, region: string): Record<string, string> => ({ [LABELS.fleet]: fleet, [LABELS.region]: region });
+
 /** Cloud Monitoring filter selecting exactly one node's series of one metric type. */
 export function gcpSeriesFilter(metricType: string, s: NodeSeries): string {
   const labels = Object.entries(seriesLabels(s)).map(([k, v]) => `metric.labels.${k} = "${v}"`);
   return [`metric.type = "${metricType}"`, `resource.type = "prometheus_target"`, ...labels].join(" AND ");
 }
 
-/** What the agent scrapes: the node's CLI on loopback. */
+/** One scrape job of a node's agent: an endpoint on loopback and the catalog metrics kept from it. */
 export interface ScrapeTarget {
+  /** The `job` label (SCRAPE_JOB or READINESS_JOB: the CloudWatch agent declares both). */
+  job: string;
   /** host:port on loopback. */
   address: string;
   path: string;
+  metrics: FleetMetric[];
 }
 
 /** The Prometheus scrape configuration both agents embed (static labels identify the node). */
-export function prometheusScrapeConfig(s: NodeSeries, target: ScrapeTarget, metrics: FleetMetric[]) {
+export function prometheusScrapeConfig(s: NodeSeries, targets: ScrapeTarget[]) {
   return {
     global: { scrape_interval: `${SCRAPE_INTERVAL_SECONDS}s`, scrape_timeout: "10s" },
-    scrape_configs: [
-      {
-        job_name: SCRAPE_JOB,
-        metrics_path: target.path,
-        static_configs: [{ targets: [target.address], labels: seriesLabels(s) }],
-        // Keep only what is published: the CLI exports hundreds of series, each one costs money.
-        metric_relabel_configs: [{ source_labels: ["__name__"], regex: `(${metrics.map((m) => m.name).join("|")})`, action: "keep" }],
-      },
-    ],
+    scrape_configs: targets.filter((t) => t.metrics.length).map((t) => ({
+      job_name: t.job,
+      metrics_path: t.path,
+      static_configs: [{ targets: [t.address], labels: seriesLabels(s) }],
+      // Keep only what is published: the CLI exports hundreds of series, each one costs money.
+      metric_relabel_configs: [{ source_labels: ["__name__"], regex: `(${t.metrics.map((m) => m.name).join("|")})`, action: "keep" }],
+    })),
   };
 }
 
@@ -135,10 +164,19 @@ export function cloudwatchAgentConfig(opts: { logGroup: string; prometheusConfig
             metric_declaration: [
               {
                 source_labels: ["job"],
-                label_matcher: `^${SCRAPE_JOB}$`,
+                label_matcher: `^(${SCRAPE_JOB}|${READINESS_JOB})$`,
                 dimensions: [[...DIMENSIONS]],
-                metric_selectors: opts.metrics.map((m) => `^${m.name}$`),
+                metric_selectors: opts.metrics.filter((m) => !m.regionWide).map((m) => `^${m.name}$`),
               },
+              // Per node and per region: a region's alarm reads Maximum and Minimum over all its nodes.
+              ...(opts.metrics.some((m) => m.regionWide)
+                ? [{
+                    source_labels: ["job"],
+                    label_matcher: `^${SCRAPE_JOB}$`,
+                    dimensions: [[...DIMENSIONS], [...REGION_DIMENSIONS]],
+                    metric_selectors: opts.metrics.filter((m) => m.regionWide).map((m) => `^${m.name}$`),
+                  }]
+                : []),
             ],
           },
         },
@@ -158,6 +196,10 @@ export function otelCollectorConfig(opts: { project: string; scrape: ReturnType<
     memory_limiter: { check_interval: "1s", limit_percentage: 65, spike_limit_percentage: 20 },
     // The managed-Prometheus exporter needs the VM's location for the prometheus_target resource.
     resourcedetection: { detectors: ["gcp"], timeout: "10s" },
+    // Its `instance` label would be the scrape address (127.0.0.1:port), the same on every VM: the AI workers
+    // of a group (same labels, same zone) would then write one series between them. The VM's name keeps one
+    // series per VM; filters and queries select on the fleet labels and sum over VMs.
+    "resource/instance": { attributes: [{ key: "service.instance.id", from_attribute: "host.name", action: "upsert" }] },
   };
   return {
     receivers: { prometheus: { config: opts.scrape } },
@@ -167,7 +209,7 @@ export function otelCollectorConfig(opts: { project: string; scrape: ReturnType<
       pipelines: {
         metrics: {
           receivers: ["prometheus"],
-          processors: ["memory_limiter", "resourcedetection", "batch"],
+          processors: ["memory_limiter", "resourcedetection", "resource/instance", "batch"],
           exporters: ["googlemanagedprometheus"],
         },
       },
@@ -250,6 +292,27 @@ export const ALERTS = {
     cloudwatch: { statistic: "Sum", comparison: "GreaterThanThreshold", threshold: 0, periodSeconds: 300, evaluationPeriods: 1, treatMissingData: "notBreaching" },
     gcp: { comparison: "COMPARISON_GT", threshold: 0, durationSeconds: 0, alignmentPeriodSeconds: 300, aligner: "ALIGN_DELTA", absentFires: false },
   },
+  /**
+   * Up and saying it is not ready (not draining) for 5 minutes. Silence is not this alert's: a rollout
+   * replaces an O and its successor takes minutes to report; `noTranscoders` (10 minutes) or, in AI-only
+   * regions, `silent` fire on silence.
+   */
+  notReady: {
+    metric: METRICS.unready,
+    description: "the orchestrator has failed its readiness check for 5 minutes, not draining: the load balancer and DNS have dropped it",
+    cloudwatch: { statistic: "Maximum", comparison: "GreaterThanThreshold", threshold: 0, periodSeconds: 60, evaluationPeriods: 5, treatMissingData: "notBreaching" },
+    gcp: { comparison: "COMPARISON_GT", threshold: 0, durationSeconds: 300, alignmentPeriodSeconds: 60, aligner: "ALIGN_MAX", absentFires: false },
+  },
+  /**
+   * A heartbeat, for the Os of AI-only regions (which have no `noTranscoders` alert): the readiness gauges
+   * (always 0 or 1 while the O runs) missing for 10 minutes. The threshold itself can never be crossed.
+   */
+  silent: {
+    metric: METRICS.draining,
+    description: "no metrics from the orchestrator for 10 minutes (it is down, or its metrics agent is)",
+    cloudwatch: { statistic: "Maximum", comparison: "GreaterThanThreshold", threshold: 1, periodSeconds: 60, evaluationPeriods: 10, treatMissingData: "breaching" },
+    gcp: { comparison: "COMPARISON_GT", threshold: 1, durationSeconds: 600, alignmentPeriodSeconds: 60, aligner: "ALIGN_MAX", absentFires: true },
+  },
   lowBalance: {
     metric: METRICS.ethBalance,
     description: "the account's ETH balance is below the threshold (it pays gas for reward calls / redemptions)",
@@ -274,6 +337,17 @@ export function alertsForRole(role: PinnedRole): AlertKey[] {
  * autoscaler able to add VMs would have brought it down.
  */
 export const AT_CAPACITY = { awsMinutes: 15, gcpMinutes: 30 } as const;
+
+/**
+ * go-livepeer version drift: the chain nodes of a region report different builds (METRICS.versionId differs)
+ * for `hours` (spec monitoring.alerts.versionDriftHours): longer than a rollout, so only a rollout left
+ * half-done, or a node that did not take its new template, fires. AWS: Maximum − Minimum of the region-wide
+ * series over each hour; GCP: the same in PromQL.
+ */
+export function versionDriftPromql(fleet: string, region: string): string {
+  const sel = `{${LABELS.fleet}="${fleet}",${LABELS.region}="${region}"}`;
+  return `max(${METRICS.versionId.name}${sel}) - min(${METRICS.versionId.name}${sel}) > 0`;
+}
 
 /** PromQL (Cloud Monitoring, Managed Prometheus) of one O's utilisation above `target` percent. */
 export function utilisationPromql(signal: "transcoder-sessions" | "ai-containers", s: NodeSeries, target: number): string {

@@ -5,9 +5,11 @@
  * no request line, header or body of the caller is ever forwarded). Anything else: 405 for other
  * methods, 404 for other paths. The upstream fetch has a timeout and a size bound; the listener has a
  * socket timeout and a bounded number of concurrent requests. Runs as a systemd DynamicUser with a
- * read-only system. Pure: the script and its unit as strings; boot (src/layout/boot.ts) installs them.
+ * read-only system. It appends two gauges of its own: the node's account balance (reward, redeemer) and
+ * go-livepeer's version as a number (METRICS.versionId, for the version-drift alert). Pure: the script and its unit as strings; boot (src/layout/boot.ts) installs them.
  */
 import { systemdQuote } from "./boot";
+import { METRICS } from "./metrics";
 
 const execLine = (key: string, argv: string[]) => `${key}=${argv.map(systemdQuote).join(" ")}`;
 
@@ -19,11 +21,20 @@ export const METRICS_PROXY_MAX_BYTES = 8 << 20;
 export const METRICS_PROXY_PY = String.raw`# livepeer-fleet metrics-only listener: GET /metrics -> the loopback CLI's /metrics. Nothing else.
 # The CLI port is a wallet API (/reward, /withdrawFees, /setOrchestratorConfig ...): this server never
 # forwards a caller's path, query, headers or body; it fetches exactly one fixed URL itself.
-import argparse, http.server, json, sys, threading, time, urllib.request
+import argparse, http.server, json, re, sys, threading, time, urllib.request, zlib
 
 UPSTREAM_TEMPLATE = "http://127.0.0.1:%d/metrics"
-BALANCE_METRIC = "livepeer_fleet_eth_balance_wei"
+BALANCE_METRIC = "${METRICS.ethBalance.name}"
 BALANCE_TTL = 300
+VERSION_METRIC = "${METRICS.versionId.name}"
+VERSION_LABEL = re.compile(rb'^livepeer_versions\{[^\n]*?\blivepeerversion="((?:[^"\\\n]|\\.)*)"', re.M)
+
+def version_lines(body):
+    """go-livepeer's version label as a number (crc32): equal on nodes that run the same build (the drift alert)."""
+    m = VERSION_LABEL.search(body)
+    if not m:
+        return b""
+    return ("# HELP %s crc32 of go-livepeer's livepeerversion label\n# TYPE %s gauge\n%s %d\n" % (VERSION_METRIC, VERSION_METRIC, VERSION_METRIC, zlib.crc32(m.group(1)))).encode()
 
 def balance_lines(a, cache, lock, opener):
     """The node's own account balance (eth_getBalance through the loopback RPC proxy), cached; empty on failure."""
@@ -85,7 +96,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(502, b"metrics too large\n")
         if not content_type.startswith("text/plain") and not content_type.startswith("application/openmetrics-text"):
             content_type = "text/plain; version=0.0.4"
-        extra = balance_lines(a, self.server.balance, self.server.balance_lock, urllib.request.build_opener(urllib.request.ProxyHandler({})))
+        extra = version_lines(body) + balance_lines(a, self.server.balance, self.server.balance_lock, urllib.request.build_opener(urllib.request.ProxyHandler({})))
         if extra and not body.endswith(b"\n"):
             body += b"\n"
         self.reply(200, body + extra, content_type)

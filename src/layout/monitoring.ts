@@ -18,11 +18,11 @@ import { rpcProxyUrl } from "./argv";
 import { stringify } from "yaml";
 import { CONFIG_DIR, PATHS, PORTS } from "./types";
 import type { ContainerLogging, ContainerUnit, FleetLayout, IngressRule, NodeAlertLayout, ObservabilityLayout, PinnedNodeLayout, RegionLayout, WorkerGroupLayout } from "./types";
-import { ALERTS, alertsForRole, cloudwatchAgentConfig, otelCollectorConfig, prometheusScrapeConfig, publishedMetrics } from "./metrics";
+import { ALERTS, alertsForRole, cloudwatchAgentConfig, otelCollectorConfig, prometheusScrapeConfig, publishedMetrics, READINESS_JOB, READY_GAUGE_PATH, SCRAPE_JOB } from "./metrics";
 import type { AgentRole } from "./metrics";
 import type { FleetSpec } from "../spec/validate";
 import { privateZones, regionZones } from "../spec/validate";
-import { MONITORING_NODE } from "../spec/monitoring";
+import { MONITORING_NODE, VERSION_DRIFT } from "../spec/monitoring";
 import { names } from "../naming";
 
 /** Host paths of the agents' config files (BootSpec.files) and where each container sees them. */
@@ -51,21 +51,45 @@ const cliPort = (n: PinnedNodeLayout) => (n.role === "redeemer" ? PORTS.cliRedee
 export function observability(spec: FleetSpec, r: RegionLayout): ObservabilityLayout {
   const m = spec.monitoring;
   const nodes = pinnedNodes(r);
-  // An AI-only region's Os never have transcoders: no "no transcoder attached" alert there.
+  // An AI-only region's Os never have transcoders: no "no transcoder attached" alert there (a heartbeat instead).
   const aiOnly = r.workerGroups.length > 0 && r.workerGroups.every((g) => g.kind === "ai");
   const nodeAlerts: NodeAlertLayout[] = nodes.flatMap((n) =>
-    alertsForRole(n.role).filter((k) => !(aiOnly && k === "noTranscoders")).map((k) => ({
-      name: `${r.resourceName}-${n.name}-${k}`, alert: k, node: n.name, description: `${n.name} (${r.name}): ${ALERTS[k].description}`,
-      ...(k === "lowBalance" ? { threshold: minBalanceWei(spec, n.role) } : {}),
-    })),
+    alertsForRole(n.role)
+      // silence: `noTranscoders` where Os have transcoders, else the readiness heartbeat
+      .filter((k) => (aiOnly ? k !== "noTranscoders" : k !== "silent"))
+      .filter((k) => !((k === "notReady" || k === "silent") && !n.boot.readiness))
+      .map((k) => ({
+        name: `${r.resourceName}-${n.name}-${k}`, alert: k, node: n.name, description: `${n.name} (${r.name}): ${ALERTS[k].description}`,
+        ...(k === "lowBalance" ? { threshold: minBalanceWei(spec, n.role) } : {}),
+      })),
   );
   return {
     ...(r.cloud === "aws" ? { logGroup: names.logGroup(spec.name, r.name, "containers"), metricsLogGroup: names.logGroup(spec.name, r.name, "metrics") } : {}),
     logRetentionDays: m?.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
     metricsLogRetentionDays: METRICS_LOG_RETENTION_DAYS,
-    ...(m?.alerts ? { alerts: { emails: [...m.alerts.email], nodeAlerts, loadBalancerUnhealthy: r.cloud === "aws" } } : {}),
+    ...(m?.alerts
+      ? {
+          alerts: {
+            emails: [...m.alerts.email], nodeAlerts,
+            ...(r.cloud === "aws" ? { loadBalancerUnhealthyMinutes: lbUnhealthyMinutes(spec) } : {}),
+            // Drift needs two chain nodes to compare (the version gauge comes from the metrics-only listener).
+            ...(nodes.length > 1 ? { versionDriftHours: m.alerts.versionDriftHours ?? VERSION_DRIFT.defaultHours } : {}),
+          },
+        }
+      : {}),
   };
 }
+
+/**
+ * How long (minutes) the AWS load balancer may count an orchestrator unhealthy before its alarm fires: longer
+ * than a rollout's drain (the O fails its check on purpose then) plus a replacement's boot, so a planned
+ * rollout pages nobody. The per-O `notReady` alarm is the fast signal: it knows a drain from a failure.
+ */
+export function lbUnhealthyMinutes(spec: FleetSpec): number {
+  return Math.ceil((spec.rollout?.drainSeconds ?? 600) / 60) + LB_UNHEALTHY_MARGIN_MINUTES;
+}
+/** A replacement O's boot (images, keystore, transcoders attaching) on top of the drain. */
+export const LB_UNHEALTHY_MARGIN_MINUTES = 10;
 
 /** The low-balance threshold of a node's account, in wei (alerts.minEth, else the fleet's funding minimums). */
 export function minBalanceWei(spec: FleetSpec, role: PinnedNodeLayout["role"]): number {
@@ -93,7 +117,9 @@ export function containerLogging(r: RegionLayout, obs: ObservabilityLayout, node
 export function metricsAgent(spec: FleetSpec, r: RegionLayout, obs: ObservabilityLayout, node: PinnedNodeLayout): { unit: ContainerUnit; files: { path: string; content: string }[] } {
   // With monitoring, the node's metrics-only listener (also on loopback) adds the account balance; else the CLI.
   const address = spec.monitoring ? `127.0.0.1:${PORTS.metrics}` : `127.0.0.1:${cliPort(node)}`;
-  return agentFor(spec, r, obs, { series: { fleet: spec.name, region: r.name, node: node.name }, role: node.role, address });
+  // An O's readiness server (the load balancer's check) also answers as gauges: the "not ready" alert.
+  const readiness = node.boot.readiness ? `127.0.0.1:${PORTS.readiness}` : undefined;
+  return agentFor(spec, r, obs, { series: { fleet: spec.name, region: r.name, node: node.name }, role: node.role, address, readiness });
 }
 
 /** The metrics agent of an AI worker: its runner containers, labelled with its group's O (the group's series). */
@@ -101,10 +127,16 @@ export function aiWorkerAgent(spec: FleetSpec, r: RegionLayout, obs: Observabili
   return agentFor(spec, r, obs, { series: { fleet: spec.name, region: r.name, node: g.orchestrator }, role: "ai-worker", address: `127.0.0.1:${PORTS.cliAiWorker}` });
 }
 
-function agentFor(spec: FleetSpec, r: RegionLayout, obs: ObservabilityLayout, a: { series: { fleet: string; region: string; node: string }; role: AgentRole; address: string }): { unit: ContainerUnit; files: { path: string; content: string }[] } {
+function agentFor(
+  spec: FleetSpec, r: RegionLayout, obs: ObservabilityLayout,
+  a: { series: { fleet: string; region: string; node: string }; role: AgentRole; address: string; readiness?: string },
+): { unit: ContainerUnit; files: { path: string; content: string }[] } {
   const { series, address } = a;
-  const metrics = publishedMetrics(a.role);
-  const scrape = prometheusScrapeConfig(series, { address, path: "/metrics" }, metrics);
+  const metrics = publishedMetrics(a.role).filter((m) => a.readiness || m.source !== "readiness");
+  const scrape = prometheusScrapeConfig(series, [
+    { job: SCRAPE_JOB, address, path: "/metrics", metrics: metrics.filter((m) => m.source !== "readiness") },
+    ...(a.readiness ? [{ job: READINESS_JOB, address: a.readiness, path: READY_GAUGE_PATH, metrics: metrics.filter((m) => m.source === "readiness") }] : []),
+  ]);
   if (r.cloud === "aws") {
     const cw = cloudwatchAgentConfig({ logGroup: obs.metricsLogGroup!, prometheusConfigPath: AGENT_FILES.prometheusScrape.container, metrics, region: r.region });
     return {

@@ -403,7 +403,11 @@ export interface ObservabilityLayout {
   logRetentionDays: number;
   metricsLogRetentionDays: number;
   /** Alerts (spec monitoring.alerts): where they go and one entry per node and alert. */
-  alerts?: { emails: string[]; nodeAlerts: NodeAlertLayout[]; loadBalancerUnhealthy: boolean };
+  /**
+   * `loadBalancerUnhealthyMinutes`: AWS only, the NLB's UnHealthyHostCount alarm window (src/layout/monitoring.ts
+   * lbUnhealthyMinutes). `versionDriftHours`: the region's go-livepeer drift alert (regions with two chain nodes or more).
+   */
+  alerts?: { emails: string[]; nodeAlerts: NodeAlertLayout[]; loadBalancerUnhealthyMinutes?: number; versionDriftHours?: number };
 }
 
 export interface DnsRecordLayout {

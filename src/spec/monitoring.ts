@@ -9,6 +9,9 @@ import { parseCidr } from "./net";
 import { checkMachineType } from "./clouds";
 import { checkStem, join } from "../naming";
 
+/** `monitoring.alerts.versionDriftHours`: default and bound (Cloud Monitoring and CloudWatch evaluate up to a day). */
+export const VERSION_DRIFT = { defaultHours: 6, maxHours: 24 } as const;
+
 type Add = (path: string, value: unknown, message: string) => void;
 
 /** The monitoring node's name in every region (reserved for orchestrators). */
@@ -66,6 +69,10 @@ export function checkMonitoring(spec: ParsedFleetSpec, add: Add): void {
     if (seen.has(e.toLowerCase())) add(`monitoring.alerts.email[${i}]`, e, "is listed twice");
     seen.add(e.toLowerCase());
   });
+  const h = a.versionDriftHours;
+  if (h !== undefined && !(Number.isInteger(h) && h >= 1 && h <= VERSION_DRIFT.maxHours)) {
+    add("monitoring.alerts.versionDriftHours", h, `must be a whole number of hours from 1 to ${VERSION_DRIFT.maxHours} (longer than a region's rollout; default ${VERSION_DRIFT.defaultHours})`);
+  }
   for (const [k, v] of Object.entries(a.minEth ?? {})) {
     if (v !== undefined && !ETH.test(v)) add(`monitoring.alerts.minEth.${k}`, v, "must be an ETH amount like `0.02` (a decimal number, at most 18 decimals)");
   }

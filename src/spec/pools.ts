@@ -8,7 +8,7 @@ import { checkMachineType, checkGcpGpu } from "./clouds";
 import { checkImagePinned, parseImageReference } from "./validate";
 
 /** Pool and node names must not end like a suffix the components add to derived names (`<name>-ssm` …). */
-export const RESERVED_SUFFIXES = ["ssm", "spot", "drain", "track", "scale-in", "at-max", "models", "internal", "external", "data", "monitoring", "alerts", "lb-unhealthy"] as const;
+export const RESERVED_SUFFIXES = ["ssm", "spot", "drain", "track", "scale-in", "at-max", "models", "internal", "external", "data", "monitoring", "alerts", "lb-unhealthy", "version-drift"] as const;
 export function reservedSuffixProblem(name: string): string | undefined {
   const hit = RESERVED_SUFFIXES.find((x) => name.endsWith(`-${x}`));
   return hit ? `must not end in \`-${hit}\`: livepeer-fleet derives names with that suffix (they would collide); reserved endings: ${RESERVED_SUFFIXES.map((x) => `-${x}`).join(", ")}` : undefined;

@@ -489,6 +489,8 @@ export const Monitoring = z
         email: z.array(z.string()),
         /** ETH thresholds of the balance alerts; default from `funding`. */
         minEth: z.object({ reward: z.union([z.string(), z.number()]).transform(String).optional(), redeemer: z.union([z.string(), z.number()]).transform(String).optional() }).strict().optional(),
+        /** Hours a region's chain nodes may run different go-livepeer builds before the drift alert (1–24, default 6). */
+        versionDriftHours: z.number().optional(),
       })
       .strict()
       .optional(),

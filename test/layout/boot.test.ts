@@ -15,7 +15,7 @@ import { buildLayout, renderRpcProxyConfig } from "../../src/layout/layout";
 import { loadFleetFile } from "../../src/spec/load";
 import { BootSpec, FleetLayout, PATHS } from "../../src/layout/types";
 import {
-  AwsBootContext, BOOT_PATHS, BootContext, GcpBootContext, METADATA_IP, READINESS_PY, STARTUP_SCRIPT_LIMIT, UNHEALTHY_ATTEMPTS, UNHEALTHY_MIN_UPTIME, UNITS,
+  AwsBootContext, BOOT_PATHS, BootContext, GcpBootContext, METADATA_IP, READINESS_PY, READY_GAUGE_PATH, STARTUP_SCRIPT_LIMIT, UNHEALTHY_ATTEMPTS, UNHEALTHY_MIN_UPTIME, UNITS,
   bootPlan, dockerRunArgv, renderBootScript, shellQuote, systemdQuote, unitName,
 } from "../../src/layout/boot";
 import { USER_DATA_LIMIT, encodeUserData, gzipUserData } from "../../src/aws/userData";
@@ -672,6 +672,25 @@ describe("the readiness endpoint, run under python3", () => {
     metrics = "livepeer_transcoders_number 3\n";
     metricsStatus = 500;
     expect(await get("/ready")).toEqual({ status: 503, body: "metrics unavailable\n" });
+  });
+
+  const gauges = (body: string) => Object.fromEntries(body.split("\n").filter((l) => l && !l.startsWith("#")).map((l) => [l.split(" ")[0], Number(l.split(" ")[1])]));
+  test.each<[string, string, boolean, Record<string, number>]>([
+    ["ready", "livepeer_transcoders_number 2\n", false, { livepeer_fleet_unready: 0, livepeer_fleet_draining: 0 }],
+    ["no worker attached: unready", "livepeer_transcoders_number 0\n", false, { livepeer_fleet_unready: 1, livepeer_fleet_draining: 0 }],
+    ["a drain is planned, not unready", "livepeer_transcoders_number 0\n", true, { livepeer_fleet_unready: 0, livepeer_fleet_draining: 1 }],
+  ])(`${READY_GAUGE_PATH} as gauges: %s`, async (_what, body, drain, want) => {
+    metrics = body;
+    if (drain) fs.writeFileSync(draining, "");
+    const r = await get(READY_GAUGE_PATH);
+    expect(r.status).toBe(200);
+    expect(gauges(r.body)).toEqual(want);
+    expect(r.body).toContain("# TYPE livepeer_fleet_unready gauge");
+  });
+  test(`${READY_GAUGE_PATH}: the CLI down is unready, and the gauge path is the only other one answered`, async () => {
+    metricsStatus = 500;
+    expect(gauges((await get(READY_GAUGE_PATH)).body)).toEqual({ livepeer_fleet_unready: 1, livepeer_fleet_draining: 0 });
+    expect((await get(`${READY_GAUGE_PATH}x`)).status).toBe(404);
   });
 
   test("only GET /ready: other paths are 404 and never reach the CLI port", async () => {

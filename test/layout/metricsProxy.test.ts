@@ -85,6 +85,27 @@ test("GET /metrics answers with the CLI's /metrics, fetched from that one fixed 
   expect(seen.slice(before)).toEqual(["GET /metrics"]);
 });
 
+/** zlib.crc32 as python computes it (Node 20's zlib has none). */
+const crc32 = (v: string) => Number(spawnSync("python3", ["-c", "import sys,zlib; print(zlib.crc32(sys.argv[1].encode()))", v], { encoding: "utf8" }).stdout.trim());
+
+test.each<[string, string, string | undefined]>([
+  ["a release", 'livepeer_versions{livepeerversion="0.9.1",node_id="o",node_type="orch"} 1\n', "0.9.1"],
+  ["label order, a dev build", 'livepeer_versions{node_type="orch",livepeerversion="0.9.1-e2fe336c",goversion="go1.23"} 1\n', "0.9.1-e2fe336c"],
+  ["a label merely ending in livepeerversion is not it", 'livepeer_versions{xlivepeerversion="9",livepeerversion="0.9.0"} 1\n', "0.9.0"],
+  ["no livepeer_versions: nothing appended", 'livepeer_versions_other{livepeerversion="0.9.1"} 1\n', undefined],
+])("the go-livepeer version appended as a number (the drift alert's gauge): %s", async (_what, versions, version) => {
+  body = `livepeer_transcoders_number 2\n${versions}`;
+  const r = await raw("GET", "/metrics");
+  expect(r.status).toBe(200);
+  const extra = r.body.slice(body.length);
+  expect(r.body.startsWith(body)).toBe(true);
+  if (version === undefined) {
+    expect(extra).toBe("");
+  } else {
+    expect(extra).toBe(`# HELP livepeer_fleet_version_id crc32 of go-livepeer's livepeerversion label\n# TYPE livepeer_fleet_version_id gauge\nlivepeer_fleet_version_id ${crc32(version)}\n`);
+  }
+});
+
 test.each([["/reward"], ["/"], ["/metrics/"], ["/metrics/../reward"], ["/withdrawFees"], ["/signMessage?x=1"], ["/setOrchestratorConfig"], ["http://127.0.0.1:7935/reward"], ["/Metrics"]])(
   "GET %s is 404 and never reaches the CLI",
   async (target) => {

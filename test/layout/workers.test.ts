@@ -194,8 +194,11 @@ describe("AI-only regions", () => {
     const alerts = l.regions[0].observability!.alerts!.nodeAlerts.map((a) => a.alert);
     expect(alerts).not.toContain("noTranscoders");
     expect(alerts).toContain("redemptionErrors");
+    // silence is caught by the readiness heartbeat instead, per O
+    const of = (layout: typeof l, k: string) => layout.regions[0].observability!.alerts!.nodeAlerts.filter((a) => a.alert === k).map((a) => a.node);
+    expect([of(l, "silent"), of(l, "notReady")]).toEqual([["o1", "o2"], ["o1", "o2"]]);
     const withT4 = buildLayout(load(mutated((r) => (r.monitoring = { image: "livepeer/monitoring:sha-0072bc4", alerts: { email: ["ops@fleet.example.com"] } }))));
-    expect(withT4.regions[0].observability!.alerts!.nodeAlerts.filter((a) => a.alert === "noTranscoders").map((a) => a.node)).toEqual(["o1", "o2"]);
+    expect([of(withT4, "noTranscoders"), of(withT4, "silent"), of(withT4, "notReady")]).toEqual([["o1", "o2"], [], ["o1", "o2"]]);
   });
 });
 

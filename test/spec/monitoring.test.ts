@@ -20,6 +20,9 @@ test.each<[string, (r: any) => void, [string, RegExp][]]>([
   ["no e-mail", (r) => (r.monitoring.alerts.email = []), [["monitoring.alerts.email", /needs at least one address/]]],
   ["a retention CloudWatch refuses", (r) => (r.monitoring.logRetentionDays = 10), [["monitoring.logRetentionDays", /must be one of the retention periods CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30/]]],
   ["a bad ETH threshold", (r) => (r.monitoring.alerts.minEth = { reward: "lots" }), [["monitoring.alerts.minEth.reward", /must be an ETH amount like `0\.02`/]]],
+  ["a drift window of zero hours", (r) => (r.monitoring.alerts.versionDriftHours = 0), [["monitoring.alerts.versionDriftHours", /must be a whole number of hours from 1 to 24 \(longer than a region's rollout; default 6\)/]]],
+  ["a drift window over a day", (r) => (r.monitoring.alerts.versionDriftHours = 25), [["monitoring.alerts.versionDriftHours", /from 1 to 24/]]],
+  ["a drift window in fractions", (r) => (r.monitoring.alerts.versionDriftHours = 1.5), [["monitoring.alerts.versionDriftHours", /whole number of hours/]]],
   ["a monitoring machine type of the wrong cloud", (r) => (r.monitoring.instanceType = "e2-standard-2"), [["monitoring.instanceType", /must be an EC2 instance type.*the fleet has aws regions/]]],
   ["an orchestrator named like the monitoring node", (r) => (r.regions[0].orchestrators[0].name = "monitoring"), [["regions[0].orchestrators[0].name", /is reserved for the region's monitoring node/]]],
 ])("refused: %s", (_what, m, expected) => {
@@ -51,4 +54,16 @@ test("without monitoring: no monitoring node, no metrics-only listener; agents a
     expect(n.ingress.some((i) => i.from === "monitoring")).toBe(false);
     expect(n.boot.containers.map((c) => c.name)).toContain("metrics-agent");
   }
+});
+
+test("alert windows follow the spec: the version-drift hours (default 6), the load balancer's window after the drain bound", () => {
+  const def = buildLayout(load(mutated(() => undefined))).regions[0].observability!.alerts!;
+  expect([def.versionDriftHours, def.loadBalancerUnhealthyMinutes]).toEqual([6, 10 + 10]);
+  const tuned = buildLayout(load(mutated((r) => { r.monitoring.alerts.versionDriftHours = 12; r.rollout = { drainSeconds: 1830 }; }))).regions[0].observability!.alerts!;
+  expect([tuned.versionDriftHours, tuned.loadBalancerUnhealthyMinutes]).toEqual([12, 31 + 10]);
+  // a region of one chain node has nothing to compare: no drift alert; its O still gets notReady
+  const alone = buildLayout(load(mutated((r) => { delete r.redeemer; r.reward = { mode: "external", description: "a reward service run elsewhere" }; r.regions[0].orchestrators = r.regions[0].orchestrators.slice(0, 1); })));
+  const a = alone.regions[0].observability!.alerts!;
+  expect(a.versionDriftHours).toBeUndefined();
+  expect(a.nodeAlerts.map((x) => x.alert)).toContain("notReady");
 });
