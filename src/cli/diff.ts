@@ -3,7 +3,14 @@ import * as fs from "fs";
 import { readTextFile } from "../files";
 import type { Plan } from "../plan/engine";
 import { diffPlans, renderDiff, replacedInPreview, PlanDiff } from "../plan/diff";
-import { FleetConfigError } from "../spec/errors";
+
+/** A bad `--diff` / `--preview` file: a usage error (exit 2), not a spec problem. */
+export class PlanFileError extends Error {
+  constructor(flag: string, file: string, why: string) {
+    super(`${flag} ${JSON.stringify(file)} ${why}`);
+    this.name = "PlanFileError";
+  }
+}
 
 /**
  * Reads the earlier plan (`plan --format json` output) and, optionally, a `pulumi preview --json`
@@ -14,19 +21,19 @@ export function readPlanJson(file: string, flag: string): any {
   try {
     text = readTextFile(file, 256 << 20);
   } catch (e: any) {
-    throw new FleetConfigError([{ path: flag, value: file, message: `cannot be read (${e?.code ?? e})` }]);
+    throw new PlanFileError(flag, file, `cannot be read (${e?.code ?? e})`);
   }
   try {
     return JSON.parse(text);
   } catch {
-    throw new FleetConfigError([{ path: flag, value: file, message: "is not JSON; give the output of `livepeer-fleet plan --format json` (or `pulumi preview --json` for --preview)" }]);
+    throw new PlanFileError(flag, file, "is not JSON; give the output of `livepeer-fleet plan --format json` (or `pulumi preview --json` for --preview)");
   }
 }
 
 export function diffAgainst(current: Plan, oldFile: string, previewFile?: string): { diff: PlanDiff; text: string } {
   const old = readPlanJson(oldFile, "--diff");
   if (!old || !Array.isArray(old.resources)) {
-    throw new FleetConfigError([{ path: "--diff", value: oldFile, message: "holds no `resources` list; give the output of `livepeer-fleet plan --format json`" }]);
+    throw new PlanFileError("--diff", oldFile, "holds no `resources` list; give the output of `livepeer-fleet plan --format json`");
   }
   const replaced = previewFile ? replacedInPreview(readPlanJson(previewFile, "--preview")) : undefined;
   const diff = diffPlans(old as Plan, current, replaced);

@@ -5,7 +5,7 @@ const USAGE = `usage: livepeer-fleet plan --config <Pulumi.<stack>.yaml | fleet.
                            [--diff OLD.json [--preview PREVIEW.json] [--fail-on-disruptive]]
        livepeer-fleet keys new|verify --fleet <config> …      (livepeer-fleet keys --help)
        livepeer-fleet chain check|service-uri --fleet <config> …  (livepeer-fleet chain --help)
-       livepeer-fleet rollout --config <config> --region <name> [--dry-run] [--timeout-minutes N] [--force]
+       livepeer-fleet rollout --config <config> --region <name> [--dry-run] [--timeout-minutes N] [--force] [--redeemer]
 
   plan   Evaluate the fleet program offline under Pulumi's mock runtime (no cloud, no credentials)
          and print what would be built. --format json prints exactly one JSON object on stdout.
@@ -94,6 +94,10 @@ export async function run(argv: string[], io: Io = { out: (s) => process.stdout.
     }
     if (e instanceof UsageError) {
       io.err(`livepeer-fleet: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (e?.name === "PlanFileError") {
+      io.err(`livepeer-fleet: ${e.message}\n`);
       return 2;
     }
     io.err(`livepeer-fleet: ${e?.stack ?? e}\n`);

@@ -1,5 +1,5 @@
 /**
- * `livepeer-fleet rollout --config <spec> --region <name> [--dry-run] [--timeout-minutes N] [--force]`:
+ * `livepeer-fleet rollout --config <spec> --region <name> [--dry-run] [--timeout-minutes N] [--force] [--redeemer]`:
  * replaces one region's orchestrators ONE AT A TIME, each drained first, after `pulumi up` has updated
  * their templates (which never replaces an O by itself). Order (rolloutSteps, pure): AI worker groups
  * first (an O refuses AI workers older than itself; their groups roll themselves on `pulumi up`, the
@@ -362,8 +362,9 @@ export async function rolloutCommand(args: string[], io: Io, deps: RolloutDeps =
   const { buildLayout } = await import("../layout/layout");
   const layout = buildLayout(loadFleetFile(flags.config));
   const region = layout.regions.find((x) => x.name === flags.region);
+  if (!region) return usage(`--region ${JSON.stringify(flags.region)} is not a region of fleet ${layout.name}; accepted: ${layout.regions.map((x) => x.name).join(", ")}`);
   // Each O needs its drain bound, the hook's margin and a replacement's boot and health checks.
-  const perO = Math.ceil(((region?.orchestrators[0]?.boot.drain?.seconds ?? 0) + LIFECYCLE_HOOK_MARGIN + O_REPLACE_SECONDS) / 60);
+  const perO = Math.ceil(((region.orchestrators[0]?.boot.drain?.seconds ?? 0) + LIFECYCLE_HOOK_MARGIN + O_REPLACE_SECONDS) / 60);
   if (t !== undefined && Number(t) < perO) return usage(`--timeout-minutes ${t} is shorter than one orchestrator's replacement (drain bound + ${LIFECYCLE_HOOK_MARGIN} s + ${O_REPLACE_SECONDS} s = ${perO} min): the rollout would stop with an O drained and not replaced`);
   // The bound is per step: by default an hour, or one O's whole replacement when the drain bound is longer.
   const timeoutMinutes = t !== undefined ? Number(t) : Math.min(1440, Math.max(60, perO));

@@ -68,10 +68,13 @@ export interface PlanDiff {
   changes: ResourceChange[];
   disruptive: ResourceChange[];
   /**
-   * Pinned nodes (O, redeemer, reward, monitoring) whose template changes in place: `pulumi up` does not
-   * replace them; they take it through `livepeer-fleet rollout` (or their next replacement).
+   * Chain nodes (O, redeemer, reward) whose template changes in place: `pulumi up` does not replace them;
+   * they take it through `livepeer-fleet rollout` or their next replacement. The redeemer is shown as
+   * `<name> (with --redeemer)`: rollout replaces it only with that flag.
    */
   rolloutNeeded: string[];
+  /** Monitoring nodes whose template changes: `rollout` does not replace them; they take it when replaced by hand. */
+  replaceByHand: string[];
 }
 
 const TEMPLATE_TYPES = new Set(["aws:ec2/launchTemplate:LaunchTemplate", "gcp:compute/instanceTemplate:InstanceTemplate", "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate"]);
@@ -175,11 +178,27 @@ export function diffPlans(before: Plan, after: Plan, replaced?: Set<string>): Pl
     changes.push({ key: k, type: r.type, name: r.name, kind: isReplace ? "replace" : "update", changedKeys: keys, ...(d ? { disruption: d } : {}) });
   }
   changes.sort((x, y) => x.key.localeCompare(y.key));
-  const rolloutNeeded = [...new Set(changes.filter((c) => c.kind === "update" && TEMPLATE_TYPES.has(c.type)).flatMap((c) => {
+  const pinned = [...new Set(changes.filter((c) => c.kind === "update" && TEMPLATE_TYPES.has(c.type)).flatMap((c) => {
     const m = PINNED_PARENT.exec(b.get(c.key)?.parent ?? "");
     return m ? [m[2]] : [];
   }))].sort();
-  return { changes, disruptive: changes.filter((c) => c.disruption), rolloutNeeded };
+  const roles = nodeRoles(after);
+  const isMonitoring = (n: string) => roles.get(n) === "monitoring";
+  const shown = (n: string) => (roles.get(n) === "redeemer" ? `${n} (with --redeemer)` : n);
+  return {
+    changes, disruptive: changes.filter((c) => c.disruption),
+    rolloutNeeded: pinned.filter((n) => !isMonitoring(n)).map(shown), replaceByHand: pinned.filter(isMonitoring),
+  };
+}
+
+/** Pinned node component name → role, from the plan's outputs (`nodes`, `monitoring`: groupName and role). */
+function nodeRoles(plan: Plan): Map<string, string> {
+  const out = new Map<string, string>();
+  const o = plan.outputs as { nodes?: Record<string, { groupName?: string; role?: string }>; monitoring?: Record<string, { groupName?: string; role?: string }> };
+  for (const n of [...Object.values(o?.nodes ?? {}), ...Object.values(o?.monitoring ?? {})]) {
+    if (n?.groupName && n.role) out.set(n.groupName, n.role);
+  }
+  return out;
 }
 
 /** Resource keys (`type::name`) that a `pulumi preview --json` document replaces. */
@@ -207,6 +226,9 @@ export function renderDiff(d: PlanDiff): string {
   lines.push(d.disruptive.length === 0 ? "no disruptive change" : `${d.disruptive.length} disruptive change${d.disruptive.length === 1 ? "" : "s"}: review before pulumi up`);
   if (d.rolloutNeeded?.length) {
     lines.push(`new templates for pinned nodes, taken only through \`livepeer-fleet rollout --region <region>\` (pulumi up does not replace them): ${d.rolloutNeeded.join(", ")}`);
+  }
+  if (d.replaceByHand?.length) {
+    lines.push(`new templates for monitoring nodes, taken when you replace them (terminate the instance / recreate the VM; the Prometheus volume is kept; rollout does not): ${d.replaceByHand.join(", ")}`);
   }
   return lines.join("\n") + "\n";
 }

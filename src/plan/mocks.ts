@@ -31,6 +31,8 @@ export interface MockContext {
   providerInputs(ref: string | undefined): Record<string, unknown> | undefined;
   /** Extra or overriding invoke handlers by token. */
   invokes?: Record<string, InvokeHandler>;
+  /** The CIDR of a subnet / subnetwork registered earlier in the run, by id or self link (set by createMocks). */
+  subnetCidr?(ref: string | undefined): string | undefined;
 }
 
 /** First `n` hex chars of sha256(parts joined), extended by re-hashing when n > 64. */
@@ -154,6 +156,20 @@ function privateIp(...parts: string[]): string {
   return `10.0.${byte(0, ...parts)}.${4 + (byte(1, ...parts) % 250)}`;
 }
 
+/**
+ * A stable private address inside `cidr` (IPv4 /8–/28), clear of the addresses clouds reserve at either end
+ * (AWS the first four and the last; GCP the first two and the last two); without a CIDR, privateIp().
+ */
+export function privateIpIn(cidr: string | undefined, ...parts: string[]): string {
+  const m = cidr ? /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr) : null;
+  const bits = m ? Number(m[5]) : NaN;
+  if (!m || !(bits >= 8 && bits <= 28)) return privateIp(...parts);
+  const base = ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
+  const size = 2 ** (32 - bits);
+  const ip = base + 4 + (parseInt(hex(8, ...parts), 16) % (size - 6));
+  return [ip >>> 24, (ip >>> 16) & 255, (ip >>> 8) & 255, ip & 255].join(".");
+}
+
 function awsState(args: pulumi.runtime.MockResourceArgs, ctx: MockContext): { id: string; state: Record<string, unknown> } {
   const { type, name, inputs } = args;
   const { module, kind } = parseToken(type);
@@ -214,7 +230,7 @@ function awsState(args: pulumi.runtime.MockResourceArgs, ctx: MockContext): { id
     }
     case "aws:ec2/networkInterface:NetworkInterface": {
       const ips = unwrap(inputs?.privateIps);
-      const first = Array.isArray(ips) && typeof ips[0] === "string" ? (ips[0] as string) : privateIp(type, name);
+      const first = Array.isArray(ips) && typeof ips[0] === "string" ? (ips[0] as string) : privateIpIn(ctx.subnetCidr?.(str(inputs, "subnetId")), type, name);
       Object.assign(extra, {
         privateIp: first,
         privateIps: Array.isArray(ips) && ips.length > 0 ? ips : [first],
@@ -225,7 +241,7 @@ function awsState(args: pulumi.runtime.MockResourceArgs, ctx: MockContext): { id
       break;
     }
     case "aws:ec2/instance:Instance":
-      extra.privateIp = str(inputs, "privateIp") ?? privateIp(type, name);
+      extra.privateIp = str(inputs, "privateIp") ?? privateIpIn(ctx.subnetCidr?.(str(inputs, "subnetId")), type, name);
       extra.primaryNetworkInterfaceId = `eni-${h(17, "eni")}`;
       extra.instanceState = "running";
       break;
@@ -393,7 +409,7 @@ function gcpState(args: pulumi.runtime.MockResourceArgs, ctx: MockContext): { id
     switch (kind) {
       case "address": {
         const internal = str(inputs, "addressType") === "INTERNAL";
-        extra.address = str(inputs, "address") ?? (internal ? privateIp(type, name) : `203.0.113.${1 + (parseInt(h(4), 16) % 254)}`);
+        extra.address = str(inputs, "address") ?? (internal ? privateIpIn(ctx.subnetCidr?.(str(inputs, "subnetwork")), type, name) : `203.0.113.${1 + (parseInt(h(4), 16) % 254)}`);
         extra.addressType = str(inputs, "addressType") ?? "EXTERNAL";
         break;
       }
@@ -605,7 +621,15 @@ const BUILTIN_INVOKES: Record<string, (args: pulumi.runtime.MockCallArgs, ctx: M
 };
 
 /** Builds the Mocks object for one plan run. */
-export function createMocks(ctx: MockContext): pulumi.runtime.Mocks {
+export function createMocks(ctx0: MockContext): pulumi.runtime.Mocks {
+  // Subnets seen so far (id, self link → CIDR), so that addresses the cloud would pick fall inside them.
+  const cidrs = new Map<string, string>();
+  const ctx: MockContext = { ...ctx0, subnetCidr: (ref) => (ref ? cidrs.get(ref) : undefined) };
+  const remember = (type: string, inputs: Record<string, unknown>, result: { id: string; state: Record<string, unknown> }) => {
+    const cidr = type === "aws:ec2/subnet:Subnet" ? str(inputs, "cidrBlock") : type === "gcp:compute/subnetwork:Subnetwork" ? str(inputs, "ipCidrRange") : undefined;
+    if (!cidr) return;
+    for (const ref of [result.id, result.state.selfLink, result.state.id]) if (typeof ref === "string") cidrs.set(ref, cidr);
+  };
   return {
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
       const { type, name } = args;
@@ -632,6 +656,7 @@ export function createMocks(ctx: MockContext): pulumi.runtime.Mocks {
         default:
           result = { id: hex(16, type, name), state: { ...args.inputs } };
       }
+      remember(type, args.inputs ?? {}, result);
       // `get`/import reads keep the id they asked for.
       return { id: args.id ? args.id : result.id, state: result.state };
     },

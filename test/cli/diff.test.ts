@@ -30,6 +30,9 @@ test("a diff against an earlier JSON plan flags a replaced static address as dis
   expect(await run(["plan", "--config", REF, "--preview", oldFile], bad.io)).toBe(2);
   fs.writeFileSync(oldFile, "not json");
   const notJson = io();
-  expect(await run(["plan", "--config", REF, "--diff", oldFile], notJson.io)).toBe(1);
-  expect(notJson.o.err).toMatch(/--diff: is not JSON/);
+  expect(await run(["plan", "--config", REF, "--diff", oldFile], notJson.io)).toBe(2);
+  expect(notJson.o.err).toBe(`livepeer-fleet: --diff ${JSON.stringify(oldFile)} is not JSON; give the output of \`livepeer-fleet plan --format json\` (or \`pulumi preview --json\` for --preview)\n`);
+  const missing = io();
+  expect(await run(["plan", "--config", REF, "--diff", `${oldFile}.nope`], missing.io)).toBe(2);
+  expect(missing.o.err).toMatch(/--diff ".*\.nope" cannot be read \(ENOENT\)/);
 });

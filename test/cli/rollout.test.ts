@@ -325,7 +325,7 @@ describe("the command line", () => {
     ["no --config (usage: 2)", ["--region", "use1"], 2, /--config is required/],
     ["a bad timeout (usage: 2)", ["--config", REF, "--region", "use1", "--timeout-minutes", "0"], 2, /--timeout-minutes must be a whole number of minutes from 1 to 1440 \(got "0"\)/],
     ["an unknown flag (usage: 2)", ["--config", REF, "--region", "use1", "--parallel"], 2, /unknown flag --parallel/],
-    ["an unknown region (a spec-level error naming the accepted regions: 1)", ["--config", REF, "--region", "euw1", "--dry-run"], 1, /--region: is not a region of fleet ref; accepted: use1 \(got "euw1"\)/],
+    ["an unknown region (a usage error naming the accepted regions: 2)", ["--config", REF, "--region", "euw1", "--dry-run"], 2, /--region "euw1" is not a region of fleet ref; accepted: use1/],
   ])("%s", async (_n, args, code, msg) => {
     const { o, io: i } = io();
     expect(await run(["rollout", ...args], i)).toBe(code);

@@ -47,8 +47,18 @@ describe("diffs of real plans", () => {
     expect(d.changes.map((c) => c.name).sort()).toEqual(["ref-use1-o1", "ref-use1-o2", "ref-use1-redeemer", "ref-use1-reward", "ref-use1-sdxl-o1", "ref-use1-sdxl-o2", "ref-use1-t4-o1", "ref-use1-t4-o2"]);
     for (const c of d.changes) expect(c.changedKeys).toEqual(["userData"]);
     // the pinned nodes take it only through the rollout command: the diff says so
-    expect(d.rolloutNeeded).toEqual(["ref-use1-o1", "ref-use1-o2", "ref-use1-redeemer", "ref-use1-reward"]);
-    expect(renderDiff(d)).toMatch(/0 to add, 8 to update in place, 0 to replace, 0 to remove\n[\s\S]*no disruptive change\nnew templates for pinned nodes, taken only through `livepeer-fleet rollout --region <region>` \(pulumi up does not replace them\): ref-use1-o1, ref-use1-o2, ref-use1-redeemer, ref-use1-reward\n$/);
+    expect(d.rolloutNeeded).toEqual(["ref-use1-o1", "ref-use1-o2", "ref-use1-redeemer (with --redeemer)", "ref-use1-reward"]);
+    expect(d.replaceByHand).toEqual([]);
+    expect(renderDiff(d)).toMatch(/0 to add, 8 to update in place, 0 to replace, 0 to remove\n[\s\S]*no disruptive change\nnew templates for pinned nodes, taken only through `livepeer-fleet rollout --region <region>` \(pulumi up does not replace them\): ref-use1-o1, ref-use1-o2, ref-use1-redeemer \(with --redeemer\), ref-use1-reward\n$/);
+  });
+
+  test("a monitoring node's new template is not rollout's: the diff says to replace it by hand", async () => {
+    // a new monitoring image changes the monitoring node's template only
+    const next = await plan((r) => (r.monitoring.image = "livepeer/monitoring:sha-1234567"));
+    const d = diffPlans(base.plan, next.plan);
+    expect([d.rolloutNeeded, d.replaceByHand]).toEqual([[], ["ref-use1-monitoring"]]);
+    expect(renderDiff(d)).toContain("new templates for monitoring nodes, taken when you replace them (terminate the instance / recreate the VM; the Prometheus volume is kept; rollout does not): ref-use1-monitoring\n");
+    expect(renderDiff(d)).not.toContain("livepeer-fleet rollout --region");
   });
 
   test("moving the service URI host replaces its record set member: flagged disruptive", async () => {
