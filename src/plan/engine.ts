@@ -168,6 +168,8 @@ interface Registration {
 interface RunState {
   byUrn: Map<string, Registration>;
   seenUrns: Set<string>;
+  /** `type::name` of every registration (plan diffs key by it). */
+  seenKeys: Set<string>;
   registered: Registration[];
   reads: string[];
   invokes: Map<string, number>;
@@ -222,6 +224,12 @@ function wrapMonitor(monitor: MonitorLike, state: RunState, project: string, sta
       state.fail(new Error(`Duplicate resource URN '${realUrn}'; try giving it a unique name`));
     }
     state.seenUrns.add(realUrn);
+    // Stricter than the engine: plan diffs key resources by `type::name`, so that must be unique too.
+    const key = `${type}::${name}`;
+    if (type !== STACK_TYPE && state.seenKeys.has(key)) {
+      state.fail(new Error(`two resources are named ${key} (under different parents); a plan diff could not tell them apart: rename one`));
+    }
+    state.seenKeys.add(key);
     const secretOutputs = req.getAdditionalsecretoutputsList();
     return register(req, (err, resp) => {
       if (err || !resp) {
@@ -465,6 +473,7 @@ async function runIsolated(program: PlanProgram, opts: PlanOptions): Promise<Pla
   const state: RunState = {
     byUrn: new Map(),
     seenUrns: new Set(),
+    seenKeys: new Set(),
     registered: [],
     reads: [],
     invokes: new Map(),

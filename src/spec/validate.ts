@@ -13,7 +13,8 @@ import { checkFleetName, checkStem, join } from "../naming";
 import { cidrContains, parseCidr, parseIpv4, managedSubnets, zoneIndex, defaultNodeIp } from "./net";
 import { latencyRegion } from "../dns/latency";
 import { checkPool, checkRegionPools, reservedSuffixProblem } from "./pools";
-import { checkMonitoring } from "./monitoring";
+import { checkMonitoring, MONITORING_NODE } from "./monitoring";
+import { checkNameCollisions } from "./inventory";
 import { checkRegionName, checkMachineImage, checkMachineType, checkGcpProject, checkGcpGpu, isZoneOf, zoneExample, GCP_RESERVED, AWS_RESERVED } from "./clouds";
 
 export type FleetSpec = ParsedFleetSpec;
@@ -180,13 +181,8 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
   const wallets = new Map<string, string>();
   /** Private addresses taken per region (index), so the redeemer is checked against the region's Os. */
   const ipsByRegion = new Map<number, Map<string, string>>();
-  /** Derived logical-name stems (nodes, worker groups) → where they come from: they must be unique. */
-  const stems = new Map<string, string>();
-  const claimStem = (stem: string, where: string, value: unknown) => {
-    const prior = stems.get(stem);
-    if (prior) add(where, value, `gives the resource name "${stem}", already derived from ${prior}; choose names whose <fleet>-<region>-<node|pool-node> combinations differ`);
-    else stems.set(stem, where);
-  };
+  /** Names refused for their own reason (duplicates, reserved): the name inventory skips them. */
+  const refusedNames = new Set<string>();
   if (serviceHost) hostnames.set(serviceHost, "serviceUri");
 
   const claimWallet = (address: string, where: string) => {
@@ -234,14 +230,16 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
     const rp = `regions[${ri}]`;
     const regionSuffixMsg = reservedSuffixProblem(r.name);
     if (regionSuffixMsg) add(`${rp}.name`, r.name, regionSuffixMsg);
-    if (["dns", "random"].includes(r.name)) add(`${rp}.name`, r.name, "is reserved (the fleet's DNS and random providers are named `<fleet>-dns` and `<fleet>-random`)");
     if (r.cloud === "aws" && r.assumeRoleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/.test(r.assumeRoleArn)) {
       add(`${rp}.assumeRoleArn`, "[not shown]", "must be an IAM role ARN like `arn:aws:iam::111122223333:role/fleet`");
     }
     if (r.cloud === "gcp" && r.impersonateServiceAccount !== undefined && !/^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z0-9.-]+\.iam\.gserviceaccount\.com$/.test(r.impersonateServiceAccount)) {
       add(`${rp}.impersonateServiceAccount`, "[not shown]", "must be a service account email like `fleet@my-project.iam.gserviceaccount.com`");
     }
-    if (regionNames.has(r.name)) add(`${rp}.name`, r.name, `duplicates regions[${regionNames.get(r.name)}].name; region names must be unique`);
+    if (regionNames.has(r.name)) {
+      add(`${rp}.name`, r.name, `duplicates regions[${regionNames.get(r.name)}].name; region names must be unique`);
+      refusedNames.add(`${rp}.name`);
+    }
     else regionNames.set(r.name, ri);
     const cloud = r.cloud;
     const regionMsg = checkRegionName(cloud, r.region);
@@ -334,7 +332,7 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
       if (!reserved && o.hostname === "redeemer") add(`${op}.hostname`, o.hostname, "is reserved for the redeemer's hostname (used when orchestrators of other regions dial it)");
       const stemMsg = checkStem(join(spec.name, r.name, o.name));
       if (stemMsg) add(`${op}.name`, o.name, stemMsg);
-      if (!duplicate && !reserved) claimStem(join(spec.name, r.name, o.name), `${op}.name`, o.name);
+      if (duplicate || reserved || o.name === MONITORING_NODE) refusedNames.add(`${op}.name`);
       const label = o.hostname ?? o.name;
       const fqdn = `${label}.${zone}`;
       if (label.length > 63) add(o.hostname ? `${op}.hostname` : `${op}.name`, label, `is ${label.length} characters; a DNS label holds at most 63 (set a shorter hostname)`);
@@ -360,7 +358,7 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
       const longest = groupStems.reduce((a, b) => (b.length > a.length ? b : a), "");
       const stemMsg = longest ? checkStem(longest) : undefined;
       if (stemMsg) add(`${wp}.name`, w.name, stemMsg);
-      if (!duplicate) for (const st of groupStems) claimStem(st, `${wp}.name`, w.name);
+      if (duplicate) refusedNames.add(`${wp}.name`);
       if (w.maxSize < w.minSize) add(`${wp}.maxSize`, w.maxSize, `must be ≥ minSize (${w.minSize})`);
       if (w.desiredSize !== undefined && (w.desiredSize < w.minSize || w.desiredSize > w.maxSize)) {
         add(`${wp}.desiredSize`, w.desiredSize, `must be between minSize (${w.minSize}) and maxSize (${w.maxSize})`);
@@ -381,6 +379,8 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
     });
   });
 
+  checkNameCollisions(spec, regionZones, add, (where) => refusedNames.has(where));
+
   // ---- fleet-wide roles --------------------------------------------------------------------------
   const regionOf = (name: string, where: string) => {
     const ri = regionNames.get(name);
@@ -397,7 +397,6 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
       const stem = join(spec.name, r.name, key);
       const stemMsg = checkStem(stem);
       if (stemMsg) add(`${key}.region`, n.region, stemMsg);
-      claimStem(stem, key, key);
       const typeMsg = n.instanceType === undefined ? undefined : checkMachineType(r.cloud, n.instanceType);
       if (typeMsg) add(`${key}.instanceType`, n.instanceType, typeMsg);
     }

@@ -325,6 +325,17 @@ describe("errors and isolation", () => {
     await expect(runPlan(prog, { project: "p", stack: "s" })).rejects.toThrow("Duplicate resource URN 'urn:pulumi:s::p::aws:ec2/vpc:Vpc::dup'");
   });
 
+  test("one type and name under two parents fails the plan (the URNs differ, but a plan diff keys by type::name)", async () => {
+    const prog = () => {
+      const a = new pulumi.ComponentResource("test:index:A", "a");
+      const b = new pulumi.ComponentResource("test:index:B", "b");
+      new aws.ec2.Vpc("same", { cidrBlock: "10.0.0.0/16" }, { parent: a });
+      new aws.ec2.Vpc("same", { cidrBlock: "10.1.0.0/16" }, { parent: b });
+      return {};
+    };
+    await expect(runPlan(prog, { project: "p", stack: "s" })).rejects.toThrow("two resources are named aws:ec2/vpc:Vpc::same (under different parents)");
+  });
+
   test("pulumi.log goes to summary.diagnostics; pulumi.log.error fails the plan", async () => {
     const spy = jest.spyOn(console, "log");
     const plan = await runPlan(() => {

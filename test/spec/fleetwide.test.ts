@@ -54,7 +54,7 @@ test("the same unmapped GCP region is fine with Cloud DNS (geo routing needs no 
 
 test.each<[string, (r: any) => void, string, RegExp]>([
   ["Cloud DNS with an AWS region", (r) => (r.dns = { provider: "clouddns", zone: "fleet.example.com", managedZone: "fleet", project: "lpf-example-eu" }), "regions[0].cloud", /cannot be served by a Cloud DNS zone/],
-  ["a region named dns (its provider would collide with the DNS provider)", (r) => { r.regions[0].name = "dns"; r.reward.region = "dns"; r.redeemer.region = "dns"; }, "regions[0].name", /is reserved/],
+  ["a region named dns (its provider would collide with the DNS provider)", (r) => { r.regions[0].name = "dns"; r.reward.region = "dns"; r.redeemer.region = "dns"; }, "regions[0].name", /gives the resource name "ref-dns", already derived from the fleet.s own resources/],
   ["an assume-role that is not a role ARN (never echoed: it could be an aliased secret)", (r) => (r.regions[0].assumeRoleArn = r.reward.password), "regions[0].assumeRoleArn", /IAM role ARN/],
 ])("refused: %s", (_n, m, path, re) => {
   const raw = referenceRaw();
