@@ -178,7 +178,8 @@ export function diffPlans(before: Plan, after: Plan, replaced?: Set<string>): Pl
     changes.push({ key: k, type: r.type, name: r.name, kind: isReplace ? "replace" : "update", changedKeys: keys, ...(d ? { disruption: d } : {}) });
   }
   changes.sort((x, y) => x.key.localeCompare(y.key));
-  const pinned = [...new Set(changes.filter((c) => c.kind === "update" && TEMPLATE_TYPES.has(c.type)).flatMap((c) => {
+  // AWS launch templates are updated in place; GCP instance templates are replaced (create-before-delete).
+  const pinned = [...new Set(changes.filter((c) => (c.kind === "update" || c.kind === "replace") && TEMPLATE_TYPES.has(c.type)).flatMap((c) => {
     const m = PINNED_PARENT.exec(b.get(c.key)?.parent ?? "");
     return m ? [m[2]] : [];
   }))].sort();

@@ -1,7 +1,10 @@
 /** plan diffs: what a spec change adds, removes, updates and replaces, and which changes are disruptive. */
 import { planSpec, FleetPlan } from "../../src/cli/plan";
 import { diffPlans, replaces, replacedInPreview, renderDiff, REPLACE_KEYS } from "../../src/plan/diff";
-import { referenceRaw, REF_DIR } from "../helpers/spec";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { referenceRaw, REF_DIR, ROOT } from "../helpers/spec";
 
 describe("replaces(): the documented ForceNew keys per type", () => {
   test.each<[string, string[], boolean]>([
@@ -50,6 +53,20 @@ describe("diffs of real plans", () => {
     expect(d.rolloutNeeded).toEqual(["ref-use1-o1", "ref-use1-o2", "ref-use1-redeemer (with --redeemer)", "ref-use1-reward"]);
     expect(d.replaceByHand).toEqual([]);
     expect(renderDiff(d)).toMatch(/0 to add, 8 to update in place, 0 to replace, 0 to remove\n[\s\S]*no disruptive change\nnew templates for pinned nodes, taken only through `livepeer-fleet rollout --region <region>` \(pulumi up does not replace them\): ref-use1-o1, ref-use1-o2, ref-use1-redeemer \(with --redeemer\), ref-use1-reward\n$/);
+  });
+
+  test("on GCP a version bump replaces instance templates (create-before-delete): not disruptive, and the pinned nodes are listed for rollout", async () => {
+    const dir = path.join(ROOT, "examples", "gcp");
+    const raw = () => parse(fs.readFileSync(path.join(dir, "fleet.yaml"), "utf8"));
+    const before = await planSpec(raw(), { baseDir: dir });
+    const bumpedRaw = raw();
+    bumpedRaw.images.livepeer = "livepeer/go-livepeer:v0.9.2";
+    const after = await planSpec(bumpedRaw, { baseDir: dir });
+    const d = diffPlans(before.plan, after.plan);
+    expect(d.disruptive).toEqual([]);
+    expect([...new Set(d.changes.map((c) => `${c.kind} ${c.type}`))]).toEqual(["replace gcp:compute/regionInstanceTemplate:RegionInstanceTemplate"]);
+    expect(d.rolloutNeeded).toEqual(["gref-euw4-o1", "gref-euw4-o2", "gref-euw4-redeemer (with --redeemer)", "gref-euw4-reward"]);
+    expect(d.replaceByHand).toEqual([]);
   });
 
   test("a monitoring node's new template is not rollout's: the diff says to replace it by hand", async () => {
