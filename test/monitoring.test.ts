@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { planFile, FleetPlan } from "../src/cli/plan";
+import { LIFECYCLE_HOOK_MARGIN, O_REPLACE_SECONDS } from "../src/layout/drain";
 import type { PlannedResource } from "../src/plan/engine";
 import { decodeUserData } from "./helpers/userData";
 import { secretPlaintexts } from "./helpers/spec";
@@ -200,8 +201,11 @@ test("AWS: an orchestrator unhealthy at the load balancer alarms on the region's
   for (const region of ["use1", "apse1"]) {
     const a = byKey(`aws:cloudwatch/metricAlarm:MetricAlarm::lpf-${region}-lb-unhealthy`)!;
     expect(a.inputs).toMatchObject({ namespace: "AWS/NetworkELB", metricName: "UnHealthyHostCount", statistic: "Maximum", comparisonOperator: "GreaterThanThreshold", threshold: 0, treatMissingData: "notBreaching" });
-    // longer than a rollout's drain (the example's rollout.drainSeconds, default 600) plus a replacement's boot
-    expect((a.inputs.period as number) * (a.inputs.evaluationPeriods as number)).toBe(Math.ceil((raw.rollout?.drainSeconds ?? 600) / 60) * 60 + 600);
+    // longer than the rollout command's budget for one O: drain bound (the example's rollout.drainSeconds,
+    // default 600) + the lifecycle hook's margin + the replacement's launch and boot
+    const budget = (raw.rollout?.drainSeconds ?? 600) + LIFECYCLE_HOOK_MARGIN + O_REPLACE_SECONDS;
+    expect((a.inputs.period as number) * (a.inputs.evaluationPeriods as number)).toBeGreaterThan(budget);
+    expect((a.inputs.period as number) * (a.inputs.evaluationPeriods as number)).toBe(Math.ceil(budget / 60) * 60 + 120);
     const dims = a.inputs.dimensions as Record<string, string>;
     expect(dims.LoadBalancer).toMatch(new RegExp(`^net/lpf-${region}/`));
     expect(dims.TargetGroup).toMatch(new RegExp(`^targetgroup/lpf-${region}-8935/`));

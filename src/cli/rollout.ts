@@ -18,7 +18,8 @@ import { execFile } from "child_process";
 import type { FleetLayout, PinnedNodeLayout, RegionLayout, WorkerGroupLayout } from "../layout/types";
 import { PORTS } from "../layout/types";
 import { shellQuote } from "../layout/boot";
-import { GCP_DRAIN_KEY, GCP_DRAINED_ATTRIBUTE, LIFECYCLE_HOOK_MARGIN } from "../layout/drain";
+import { GCP_DRAIN_KEY, GCP_DRAINED_ATTRIBUTE, LIFECYCLE_HOOK_MARGIN, O_REPLACE_SECONDS } from "../layout/drain";
+export { O_REPLACE_SECONDS };
 import { gcpNames } from "../naming";
 import { FleetConfigError } from "../spec/errors";
 
@@ -154,8 +155,6 @@ async function awsGroup(ctx: Ctx, region: string, key: string, value: string): P
 }
 
 const REFRESH_DONE = new Set(["Successful"]);
-/** What a replaced O needs after its drain: launch, boot (image pulls, secrets), attach, healthy at its load balancer. */
-export const O_REPLACE_SECONDS = 900;
 // "Baking" (waiting out a bake time after the last replacement) is still in progress, not a failure.
 const REFRESH_FAILED = new Set(["Failed", "Cancelled", "Cancelling", "RollbackInProgress", "RollbackFailed", "RollbackSuccessful"]);
 

@@ -42,6 +42,8 @@ export const LIFECYCLE_HOOK_NAME = "livepeer-fleet-drain";
  * (a dead instance), the group continues after the whole timeout: a dead O is replaced that much later.
  */
 export const LIFECYCLE_HOOK_MARGIN = 180;
+/** What a replaced O needs after its drain: launch, boot (image pulls, secrets), attach, healthy at its load balancer. */
+export const O_REPLACE_SECONDS = 900;
 /** The lifecycle hook's heartbeat timeout for a node (AWS allows 30–7200 s). */
 export function lifecycleHookTimeout(d: DrainSpec): number {
   return Math.min(7200, Math.max(30, (d.role === "orchestrator" ? d.seconds : 0) + LIFECYCLE_HOOK_MARGIN));

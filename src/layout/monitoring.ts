@@ -24,6 +24,7 @@ import type { FleetSpec } from "../spec/validate";
 import { privateZones, regionZones } from "../spec/validate";
 import { MONITORING_NODE, VERSION_DRIFT } from "../spec/monitoring";
 import { names } from "../naming";
+import { LIFECYCLE_HOOK_MARGIN, O_REPLACE_SECONDS } from "./drain";
 
 /** Host paths of the agents' config files (BootSpec.files) and where each container sees them. */
 export const AGENT_FILES = {
@@ -82,14 +83,15 @@ export function observability(spec: FleetSpec, r: RegionLayout): ObservabilityLa
 
 /**
  * How long (minutes) the AWS load balancer may count an orchestrator unhealthy before its alarm fires: longer
- * than a rollout's drain (the O fails its check on purpose then) plus a replacement's boot, so a planned
- * rollout pages nobody. The per-O `notReady` alarm is the fast signal: it knows a drain from a failure.
+ * than the rollout command's whole budget for one O (drain bound, the lifecycle hook's margin, the
+ * replacement's launch and boot), so a planned rollout pages nobody. The per-O `notReady` alarm is the fast
+ * signal: it knows a drain from a failure.
  */
 export function lbUnhealthyMinutes(spec: FleetSpec): number {
-  return Math.ceil((spec.rollout?.drainSeconds ?? 600) / 60) + LB_UNHEALTHY_MARGIN_MINUTES;
+  return Math.ceil(((spec.rollout?.drainSeconds ?? 600) + LIFECYCLE_HOOK_MARGIN + O_REPLACE_SECONDS) / 60) + LB_UNHEALTHY_MARGIN_MINUTES;
 }
-/** A replacement O's boot (images, keystore, transcoders attaching) on top of the drain. */
-export const LB_UNHEALTHY_MARGIN_MINUTES = 10;
+/** Slack on top of the rollout's per-O budget. */
+export const LB_UNHEALTHY_MARGIN_MINUTES = 2;
 
 /** The low-balance threshold of a node's account, in wei (alerts.minEth, else the fleet's funding minimums). */
 export function minBalanceWei(spec: FleetSpec, role: PinnedNodeLayout["role"]): number {

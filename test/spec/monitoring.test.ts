@@ -58,9 +58,9 @@ test("without monitoring: no monitoring node, no metrics-only listener; agents a
 
 test("alert windows follow the spec: the version-drift hours (default 6), the load balancer's window after the drain bound", () => {
   const def = buildLayout(load(mutated(() => undefined))).regions[0].observability!.alerts!;
-  expect([def.versionDriftHours, def.loadBalancerUnhealthyMinutes]).toEqual([6, 10 + 10]);
+  expect([def.versionDriftHours, def.loadBalancerUnhealthyMinutes]).toEqual([6, 28 + 2]); // (600 s drain + 180 s hook margin + 900 s replacement) / 60 + 2
   const tuned = buildLayout(load(mutated((r) => { r.monitoring.alerts.versionDriftHours = 12; r.rollout = { drainSeconds: 1830 }; }))).regions[0].observability!.alerts!;
-  expect([tuned.versionDriftHours, tuned.loadBalancerUnhealthyMinutes]).toEqual([12, 31 + 10]);
+  expect([tuned.versionDriftHours, tuned.loadBalancerUnhealthyMinutes]).toEqual([12, 49 + 2]); // ceil((1830 + 180 + 900) / 60) + 2
   // a region of one chain node has nothing to compare: no drift alert; its O still gets notReady
   const alone = buildLayout(load(mutated((r) => { delete r.redeemer; r.reward = { mode: "external", description: "a reward service run elsewhere" }; r.regions[0].orchestrators = r.regions[0].orchestrators.slice(0, 1); })));
   const a = alone.regions[0].observability!.alerts!;
