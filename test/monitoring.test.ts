@@ -258,7 +258,10 @@ test("go-livepeer version drift: per region, both clouds compare the version gau
     const a = byKey(`aws:cloudwatch/metricAlarm:MetricAlarm::lpf-${region}-version-drift`)!;
     const q = a.inputs.metricQueries as any[];
     expect(q.map((x) => [x.id, x.metric?.stat ?? x.expression, x.returnData])).toEqual([["newest", "Maximum", false], ["oldest", "Minimum", false], ["drift", "newest - oldest", true]]);
-    expect([a.inputs.comparisonOperator, a.inputs.threshold, a.inputs.evaluationPeriods, a.inputs.datapointsToAlarm, q[0].metric.period]).toEqual(["GreaterThanThreshold", 0, hours, hours, 3600]);
+    expect([a.inputs.comparisonOperator, a.inputs.threshold, a.inputs.evaluationPeriods, a.inputs.datapointsToAlarm, q[0].metric.period]).toEqual(["GreaterThanThreshold", 0, hours * 12, hours * 12, 300]);
+    // every 5-minute period of the window must differ (a rollout shorter than the window never pages), within
+    // CloudWatch's one-day evaluation limit
+    expect((a.inputs.evaluationPeriods as number) * q[0].metric.period).toBe(hours * 3600);
     for (const x of q.filter((y) => y.metric)) {
       expect(x.metric).toMatchObject({ namespace: "LivepeerFleet", metricName: "livepeer_fleet_version_id", dimensions: { fleet: "lpf", fleet_region: region } });
     }

@@ -79,17 +79,20 @@ export class Alerts extends pulumi.ComponentResource {
       }, child);
     }
     if (args.alerts.versionDriftHours) {
-      // Maximum and Minimum of the region-wide version series over each hour: they differ while two builds run.
+      // Maximum and Minimum of the region-wide version series per 5 minutes: they differ while two builds run;
+      // every period of the window must show it (like the GCP policy's duration), so a rollout shorter than
+      // the window never pages. 12 × 24 periods of 300 s is CloudWatch's one-day evaluation limit.
+      const periods = args.alerts.versionDriftHours * 12;
       const series = (id: string, stat: string) => ({
         id, returnData: false,
-        metric: { namespace: CLOUDWATCH_NAMESPACE, metricName: METRICS.versionId.name, dimensions: regionDimensions(args.fleet, args.regionName), period: 3600, stat },
+        metric: { namespace: CLOUDWATCH_NAMESPACE, metricName: METRICS.versionId.name, dimensions: regionDimensions(args.fleet, args.regionName), period: 300, stat },
       });
       new aws.cloudwatch.MetricAlarm(`${name}-version-drift`, {
         alarmDescription: `livepeer-fleet ${args.fleet}: the chain nodes of ${args.regionName} have run different go-livepeer builds for ${args.alerts.versionDriftHours} hours: finish the rollout (livepeer-fleet rollout) or replace the node left behind`,
         comparisonOperator: "GreaterThanThreshold",
         threshold: 0,
-        evaluationPeriods: args.alerts.versionDriftHours,
-        datapointsToAlarm: args.alerts.versionDriftHours,
+        evaluationPeriods: periods,
+        datapointsToAlarm: periods,
         treatMissingData: "notBreaching",
         metricQueries: [
           series("newest", "Maximum"), series("oldest", "Minimum"),

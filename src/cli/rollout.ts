@@ -296,7 +296,10 @@ export async function rollout(layout: FleetLayout, opts: RolloutOptions, io: Io,
   const where = r.cloud === "aws" ? `aws ${r.region}` : `gcp ${r.project}/${r.region}`;
   io.out(`${opts.dryRun ? "dry run: " : ""}rollout of region ${r.name} (${where}): ${steps.length} step(s), one at a time, each orchestrator drained first (bound ${r.orchestrators[0]?.boot.drain?.seconds ?? 0} s)\n`);
   if (r.orchestrators.length === 1) io.out(`warning: region ${r.name} has one orchestrator: its sessions move nowhere while it is replaced\n`);
-  if (r.redeemer && !opts.redeemer) io.out(`note: the redeemer is not replaced (add --redeemer, at a moment when the Os are idle)\n`);
+  if (r.redeemer && !opts.redeemer) {
+    const drift = r.observability?.alerts?.versionDriftHours;
+    io.out(`note: the redeemer is not replaced (add --redeemer, at a moment when the Os are idle)${drift ? `; until it is, it runs the old build and the region's version-drift alert fires after ${drift} hours` : ""}\n`);
+  }
   for (const [i, s] of steps.entries()) {
     io.out(`[${i + 1}/${steps.length}] ${stepLabel(s)}\n`);
     const ctx: Ctx = { io, dry: opts.dryRun, force: opts.force, timeoutSeconds: opts.timeoutMinutes * 60, deadline: d.now() + opts.timeoutMinutes * 60_000, deps: d };

@@ -36,14 +36,8 @@ export const DRAIN_UNITS = { agent: "livepeer-fleet-drain.service", rewardCatchU
 
 /** Name of the terminate lifecycle hook on every AWS O and worker group (the agent completes it by name). */
 export const LIFECYCLE_HOOK_NAME = "livepeer-fleet-drain";
-/**
- * Seconds the lifecycle hook waits beyond the drain bound: noticing the termination (≤ 5 s), stopping
- * go-livepeer (systemd gives it 60 s) and completing the action (retries). When the agent never completes
- * (a dead instance), the group continues after the whole timeout: a dead O is replaced that much later.
- */
-export const LIFECYCLE_HOOK_MARGIN = 180;
-/** What a replaced O needs after its drain: launch, boot (image pulls, secrets), attach, healthy at its load balancer. */
-export const O_REPLACE_SECONDS = 900;
+import { LIFECYCLE_HOOK_MARGIN } from "./budget";
+export { LIFECYCLE_HOOK_MARGIN, O_REPLACE_SECONDS } from "./budget";
 /** The lifecycle hook's heartbeat timeout for a node (AWS allows 30–7200 s). */
 export function lifecycleHookTimeout(d: DrainSpec): number {
   return Math.min(7200, Math.max(30, (d.role === "orchestrator" ? d.seconds : 0) + LIFECYCLE_HOOK_MARGIN));

@@ -22,7 +22,7 @@ import { ALERTS, alertsForRole, cloudwatchAgentConfig, otelCollectorConfig, prom
 import type { AgentRole } from "./metrics";
 import type { FleetSpec } from "../spec/validate";
 import { privateZones, regionZones } from "../spec/validate";
-import { MONITORING_NODE, VERSION_DRIFT } from "../spec/monitoring";
+import { MONITORING_NODE, versionDriftHoursOf } from "../spec/monitoring";
 import { names } from "../naming";
 import { LIFECYCLE_HOOK_MARGIN, O_REPLACE_SECONDS } from "./drain";
 
@@ -74,7 +74,7 @@ export function observability(spec: FleetSpec, r: RegionLayout): ObservabilityLa
             emails: [...m.alerts.email], nodeAlerts,
             ...(r.cloud === "aws" ? { loadBalancerUnhealthyMinutes: lbUnhealthyMinutes(spec) } : {}),
             // Drift needs two chain nodes to compare (the version gauge comes from the metrics-only listener).
-            ...(nodes.length > 1 ? { versionDriftHours: m.alerts.versionDriftHours ?? VERSION_DRIFT.defaultHours } : {}),
+            ...(nodes.length > 1 ? { versionDriftHours: versionDriftHoursOf(spec, r.name) } : {}),
           },
         }
       : {}),

@@ -8,11 +8,31 @@ import { LOG_RETENTION_DAYS } from "./schema";
 import { parseCidr } from "./net";
 import { checkMachineType } from "./clouds";
 import { checkStem, join } from "../naming";
+import { regionRolloutSeconds } from "../layout/budget";
 
 /** `monitoring.alerts.versionDriftHours`: default and bound (Cloud Monitoring and CloudWatch evaluate up to a day). */
 export const VERSION_DRIFT = { defaultHours: 6, maxHours: 24 } as const;
 
 type Add = (path: string, value: unknown, message: string) => void;
+
+/** Seconds a whole rollout of the region takes (every O, the reward node and the redeemer there, one at a time). */
+export function regionRolloutSecondsOf(spec: ParsedFleetSpec, region: string): { seconds: number; chainNodes: number } {
+  const r = spec.regions.find((x) => x.name === region);
+  const os = r?.orchestrators.length ?? 0;
+  const others = (spec.redeemer?.region === region ? 1 : 0) + (spec.reward.mode !== "external" && spec.reward.region === region ? 1 : 0);
+  return { seconds: regionRolloutSeconds(spec.rollout?.drainSeconds ?? 600, os, others), chainNodes: os + others };
+}
+
+/**
+ * The region's version-drift window: the spec's hours, else the default, lengthened (up to a day) past the
+ * region's whole rollout so a rollout in progress does not page.
+ */
+export function versionDriftHoursOf(spec: ParsedFleetSpec, region: string): number {
+  const given = spec.monitoring?.alerts?.versionDriftHours;
+  if (given !== undefined) return given;
+  const needed = Math.floor(regionRolloutSecondsOf(spec, region).seconds / 3600) + 1;
+  return Math.min(VERSION_DRIFT.maxHours, Math.max(VERSION_DRIFT.defaultHours, needed));
+}
 
 /** The monitoring node's name in every region (reserved for orchestrators). */
 export const MONITORING_NODE = "monitoring";
@@ -72,6 +92,14 @@ export function checkMonitoring(spec: ParsedFleetSpec, add: Add): void {
   const h = a.versionDriftHours;
   if (h !== undefined && !(Number.isInteger(h) && h >= 1 && h <= VERSION_DRIFT.maxHours)) {
     add("monitoring.alerts.versionDriftHours", h, `must be a whole number of hours from 1 to ${VERSION_DRIFT.maxHours} (longer than a region's rollout; default ${VERSION_DRIFT.defaultHours})`);
+  }
+  if (h !== undefined && Number.isInteger(h) && h >= 1 && h <= VERSION_DRIFT.maxHours) {
+    for (const r of spec.regions) {
+      const { seconds, chainNodes } = regionRolloutSecondsOf(spec, r.name);
+      if (chainNodes < 2 || h * 3600 > seconds) continue;
+      add("monitoring.alerts.versionDriftHours", h, `is no longer than a whole rollout of ${r.name} (${chainNodes} chain nodes one at a time, about ${Math.ceil(seconds / 60)} minutes with the drain bound of ${spec.rollout?.drainSeconds ?? 600} s): the alert would page during every rollout; give at least ${Math.floor(seconds / 3600) + 1}, or leave it out (the default lengthens itself past each region's rollout)`);
+      break;
+    }
   }
   for (const [k, v] of Object.entries(a.minEth ?? {})) {
     if (v !== undefined && !ETH.test(v)) add(`monitoring.alerts.minEth.${k}`, v, "must be an ETH amount like `0.02` (a decimal number, at most 18 decimals)");

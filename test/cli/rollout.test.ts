@@ -313,7 +313,7 @@ describe("the command line", () => {
     expect(o.out).toContain("dry run: rollout of region use1 (aws us-east-1): 5 step(s)");
     expect(o.out).toContain("[1/5] AI worker group sdxl-o1");
     expect(o.out).toContain("[5/5] reward reward");
-    expect(o.out).toContain("note: the redeemer is not replaced (add --redeemer");
+    expect(o.out).toContain("note: the redeemer is not replaced (add --redeemer, at a moment when the Os are idle); until it is, it runs the old build and the region's version-drift alert fires after 6 hours");
     expect(o.out).toMatch(/\[3\/5\] orchestrator o1\n {2}\$ aws autoscaling describe-auto-scaling-groups --region us-east-1 --filters Name=tag:livepeer-fleet:node-id,Values=ref-use1-o1 /);
     expect(o.out).toContain(`--preferences '{"MinHealthyPercentage":0,"MaxHealthyPercentage":100,"InstanceWarmup":300,"SkipMatching":true}'`);
     expect(o.out).toContain("[4/5] orchestrator o2");

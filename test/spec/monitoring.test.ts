@@ -3,7 +3,7 @@
  * would be accepted; a good section passes; no secret is echoed (loadError checks).
  */
 import { expectIssues, load, mutated } from "../helpers/spec";
-import { grafanaCidrProblem } from "../../src/spec/monitoring";
+import { grafanaCidrProblem, versionDriftHoursOf } from "../../src/spec/monitoring";
 import { buildLayout } from "../../src/layout/layout";
 
 test.each<[string, (r: any) => void, [string, RegExp][]]>([
@@ -22,6 +22,12 @@ test.each<[string, (r: any) => void, [string, RegExp][]]>([
   ["a bad ETH threshold", (r) => (r.monitoring.alerts.minEth = { reward: "lots" }), [["monitoring.alerts.minEth.reward", /must be an ETH amount like `0\.02`/]]],
   ["a drift window of zero hours", (r) => (r.monitoring.alerts.versionDriftHours = 0), [["monitoring.alerts.versionDriftHours", /must be a whole number of hours from 1 to 24 \(longer than a region's rollout; default 6\)/]]],
   ["a drift window over a day", (r) => (r.monitoring.alerts.versionDriftHours = 25), [["monitoring.alerts.versionDriftHours", /from 1 to 24/]]],
+  [
+    "a drift window no longer than a region's whole rollout",
+    (r) => { r.monitoring.alerts.versionDriftHours = 1; r.rollout = { drainSeconds: 1800 }; },
+    // 2 Os × (1800 + 180 + 900) s + redeemer and reward × 1080 s = 7920 s
+    [["monitoring.alerts.versionDriftHours", /is no longer than a whole rollout of use1 \(4 chain nodes one at a time, about 132 minutes with the drain bound of 1800 s\): .* give at least 3/]],
+  ],
   ["a drift window in fractions", (r) => (r.monitoring.alerts.versionDriftHours = 1.5), [["monitoring.alerts.versionDriftHours", /whole number of hours/]]],
   ["a monitoring machine type of the wrong cloud", (r) => (r.monitoring.instanceType = "e2-standard-2"), [["monitoring.instanceType", /must be an EC2 instance type.*the fleet has aws regions/]]],
   ["an orchestrator named like the monitoring node", (r) => (r.regions[0].orchestrators[0].name = "monitoring"), [["regions[0].orchestrators[0].name", /is reserved for the region's monitoring node/]]],
@@ -61,6 +67,12 @@ test("alert windows follow the spec: the version-drift hours (default 6), the lo
   expect([def.versionDriftHours, def.loadBalancerUnhealthyMinutes]).toEqual([6, 28 + 2]); // (600 s drain + 180 s hook margin + 900 s replacement) / 60 + 2
   const tuned = buildLayout(load(mutated((r) => { r.monitoring.alerts.versionDriftHours = 12; r.rollout = { drainSeconds: 1830 }; }))).regions[0].observability!.alerts!;
   expect([tuned.versionDriftHours, tuned.loadBalancerUnhealthyMinutes]).toEqual([12, 49 + 2]); // ceil((1830 + 180 + 900) / 60) + 2
+  // left out, the window lengthens past a long region's whole rollout (capped at a day)
+  const sized = (os: number, given?: number) => versionDriftHoursOf({
+    regions: [{ name: "x", orchestrators: Array.from({ length: os }, (_, i) => ({ name: `o${i}` })) }],
+    reward: { mode: "external" }, rollout: { drainSeconds: 3600 }, monitoring: { alerts: { versionDriftHours: given } },
+  } as any, "x");
+  expect([sized(2), sized(8), sized(30), sized(30, 3)]).toEqual([6, 11, 24, 3]); // 8 × 4680 s = 10.4 h
   // a region of one chain node has nothing to compare: no drift alert; its O still gets notReady
   const alone = buildLayout(load(mutated((r) => { delete r.redeemer; r.reward = { mode: "external", description: "a reward service run elsewhere" }; r.regions[0].orchestrators = r.regions[0].orchestrators.slice(0, 1); })));
   const a = alone.regions[0].observability!.alerts!;
