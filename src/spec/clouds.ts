@@ -66,6 +66,46 @@ const G2_GPU_COUNT: Record<string, number> = {
 /** N1 machine types accept 1, 2 or 4 T4s. */
 const N1_T4_COUNTS = [1, 2, 4];
 
+/** Sizes of the common AWS GPU families: 1 GPU up to 16xlarge, 4 at 12xlarge/24xlarge, 8 at 48xlarge. */
+const AWS_G_SIZES = { xlarge: 1, "2xlarge": 1, "4xlarge": 1, "8xlarge": 1, "16xlarge": 1, "12xlarge": 4, "24xlarge": 4, "48xlarge": 8 };
+/**
+ * NVIDIA GPU instance families on EC2: the GPU model (aliases accepted in `gpu.model`) and GPUs per size.
+ * A worker pool's instance types must be one of these (AMD and Graviton GPU types cannot run go-livepeer's
+ * NVIDIA transcoding or the ai-runner images).
+ */
+export const AWS_GPUS: Record<string, { models: string[]; counts: Record<string, number> }> = {
+  g3: { models: ["M60"], counts: { "4xlarge": 1, "8xlarge": 2, "16xlarge": 4 } },
+  g3s: { models: ["M60"], counts: { xlarge: 1 } },
+  g4dn: { models: ["T4"], counts: { xlarge: 1, "2xlarge": 1, "4xlarge": 1, "8xlarge": 1, "16xlarge": 1, "12xlarge": 4, metal: 8 } },
+  g5: { models: ["A10G"], counts: AWS_G_SIZES },
+  g6: { models: ["L4"], counts: AWS_G_SIZES },
+  g6e: { models: ["L40S"], counts: AWS_G_SIZES },
+  p3: { models: ["V100"], counts: { "2xlarge": 1, "8xlarge": 4, "16xlarge": 8 } },
+  p3dn: { models: ["V100"], counts: { "24xlarge": 8 } },
+  p4d: { models: ["A100"], counts: { "24xlarge": 8 } },
+  p4de: { models: ["A100-80GB", "A100"], counts: { "24xlarge": 8 } },
+  p5: { models: ["H100"], counts: { "4xlarge": 1, "48xlarge": 8 } },
+  p5e: { models: ["H200"], counts: { "48xlarge": 8 } },
+  p5en: { models: ["H200"], counts: { "48xlarge": 8 } },
+};
+
+/** Checks an AWS worker instance type against its declared GPU model and count; `where` is the pool (or extra type) path. */
+export function checkAwsGpu(instanceType: string, gpu: { model: string; count: number }, where: string, add: Add): void {
+  const [family, size] = instanceType.split(".");
+  const f = AWS_GPUS[family];
+  if (!f) {
+    add(`${where}.instanceType`, instanceType, `is not an NVIDIA GPU instance type; accepted families: ${Object.entries(AWS_GPUS).map(([k, v]) => `${k}.* (${v.models[0]})`).join(", ")}`);
+    return;
+  }
+  const n = f.counts[size];
+  if (n === undefined) {
+    add(`${where}.instanceType`, instanceType, `is not a ${family} size; accepted: ${Object.keys(f.counts).map((x) => `${family}.${x}`).join(", ")}`);
+    return;
+  }
+  if (!f.models.includes(gpu.model.toUpperCase())) add(`${where}.gpu.model`, gpu.model, `must be ${f.models.join(" or ")}: ${instanceType} carries ${f.models[0]} GPUs`);
+  if (gpu.count !== n) add(`${where}.gpu.count`, gpu.count, `must be ${n}: ${instanceType} comes with ${n} ${f.models[0]} GPU${n > 1 ? "s" : ""}`);
+}
+
 /** The accelerator type of a GCP worker pool (explicit or from the model). */
 export function gcpAcceleratorType(gpu: { model: string; type?: string }): string | undefined {
   return gpu.type ?? GCP_GPUS[gpu.model.toUpperCase()]?.type;

@@ -4,7 +4,7 @@
  */
 import type { WorkerPool } from "./schema";
 import { LIMITS } from "./schema";
-import { checkMachineType, checkGcpGpu } from "./clouds";
+import { checkMachineType, checkGcpGpu, checkAwsGpu } from "./clouds";
 import { checkImagePinned, parseImageReference } from "./validate";
 
 /** Pool and node names must not end like a suffix the components add to derived names (`<name>-ssm` …). */
@@ -53,6 +53,7 @@ export function checkPool(cloud: "aws" | "gcp", w: WorkerPool, wp: string, add: 
   const wtMsg = checkMachineType(cloud, w.instanceType);
   if (wtMsg) add(`${wp}.instanceType`, w.instanceType, wtMsg);
   else if (cloud === "gcp") checkGcpGpu(w.instanceType, w.gpu, wp, add);
+  else if (GPU_MODEL.test(w.gpu.model)) checkAwsGpu(w.instanceType, w.gpu, wp, add);
 
   if (w.kind === "transcoder" && w.extraInstanceTypes) {
     if (cloud === "gcp") {
@@ -67,6 +68,7 @@ export function checkPool(cloud: "aws" | "gcp", w: WorkerPool, wp: string, add: 
         const m = checkMachineType("aws", x.instanceType);
         if (m) add(`${xp}.instanceType`, x.instanceType, m);
         if (!GPU_MODEL.test(x.gpu.model)) add(`${xp}.gpu.model`, x.gpu.model, "must be a GPU model name like `T4` or `A10G`");
+        else if (!m) checkAwsGpu(x.instanceType, x.gpu, xp, add);
         if (x.gpu.type !== undefined) add(`${xp}.gpu.type`, x.gpu.type, "is a GCP accelerator type; on AWS the instance type fixes the GPU (remove it)");
       });
     }

@@ -25,7 +25,7 @@ const name = z
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().min(0);
 /** Upper bounds: far above any real fleet, low enough that a typo (or a YAML float) cannot size one. */
-export const LIMITS = { gpusPerInstance: 16, sessionsPerGpu: 1000, groupSize: 1000, volumeGb: 16384, groupSessions: 1_000_000 } as const;
+export const LIMITS = { gpusPerInstance: 8, sessionsPerGpu: 1000, groupSize: 1000, volumeGb: 16384, groupSessions: 1_000_000 } as const;
 const groupSize = nonNegativeInt.max(LIMITS.groupSize);
 /** A pool's bounds: instances (≤ groupSize, checked in pools.ts) or sessions (≤ groupSize instances' worth). */
 const poolSize = nonNegativeInt.max(LIMITS.groupSessions);

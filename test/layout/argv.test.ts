@@ -219,7 +219,7 @@ describe("argv invariants", () => {
   });
 
   test("-maxSessions of a transcoder = GPUs × sessions per GPU", () => {
-    const l = layoutOf(mutated((r) => Object.assign(r.regions[0].workers[0], { gpu: { model: "L4", count: 4 }, sessionsPerGpu: 7 })));
+    const l = layoutOf(mutated((r) => Object.assign(r.regions[0].workers[0], { instanceType: "g6.12xlarge", gpu: { model: "L4", count: 4 }, sessionsPerGpu: 7 })));
     const transcoders = l.regions[0].workerGroups.filter((g) => g.kind === "transcoder");
     expect(transcoders).toHaveLength(2);
     for (const g of transcoders) {

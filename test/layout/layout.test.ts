@@ -158,7 +158,7 @@ describe("worker groups: one per (pool, O)", () => {
     mutated((r) => {
       r.regions[0].orchestrators.push(o3("us-east-1a"));
       r.regions[0].workers = [r.regions[0].workers[0]];
-      r.regions[0].workers.push({ ...r.regions[0].workers[0], name: "l4", gpu: { model: "L4", count: 2 }, sessionsPerGpu: 10, minSize: 0, maxSize: 2, desiredSize: 1, scaling: false, spot: { onDemandBase: 0, onDemandPercentAboveBase: 0 } });
+      r.regions[0].workers.push({ ...r.regions[0].workers[0], name: "l4", instanceType: "g6.12xlarge", gpu: { model: "L4", count: 4 }, sessionsPerGpu: 10, minSize: 0, maxSize: 2, desiredSize: 1, scaling: false, spot: { onDemandBase: 0, onDemandPercentAboveBase: 0 } });
     }),
   );
   const r0 = l.regions[0];

@@ -17,7 +17,7 @@ describe("EC2 instance types", () => {
   });
 
   test("a metal worker type is accepted in the spec", () => {
-    expect(load(mutated((r) => (r.regions[0].workers[0].instanceType = "g6.metal-48xl"))).spec.regions[0].workers[0].instanceType).toBe("g6.metal-48xl");
+    expect(load(mutated((r) => Object.assign(r.regions[0].workers[0], { instanceType: "g4dn.metal", gpu: { model: "T4", count: 8 } }))).spec.regions[0].workers[0].instanceType).toBe("g4dn.metal");
   });
 });
 
@@ -87,7 +87,35 @@ describe("gpu.model prints safely", () => {
     const issues = expectIssues(mutated((r) => (r.regions[0].workers[0].gpu.model = model)), [[`${W}.gpu.model`, /.+/]]);
     expect(issues[0].message).toMatch(/GPU model name|must not be empty/);
   });
-  test.each(["T4", "L4", "RTX 4090", "A10G", "H100_SXM-80.GB"])("accepted: %s", (model) => {
-    expect(load(mutated((r) => (r.regions[0].workers[0].gpu.model = model))).spec.regions[0].workers[0].gpu.model).toBe(model);
+  test.each<[string, string, number]>([["T4", "g4dn.xlarge", 1], ["t4", "g4dn.12xlarge", 4], ["L4", "g6.2xlarge", 1], ["A10G", "g5.48xlarge", 8], ["L40S", "g6e.xlarge", 1], ["H100", "p5.4xlarge", 1], ["A100-80GB", "p4de.24xlarge", 8]])("accepted: %s on %s (%d)", (model, instanceType, count) => {
+    const w = load(mutated((r) => Object.assign(r.regions[0].workers[0], { instanceType, gpu: { model, count } }))).spec.regions[0].workers[0];
+    expect([w.gpu.model, w.instanceType, w.gpu.count]).toEqual([model, instanceType, count]);
   });
+});
+
+describe("AWS worker instance types carry the GPUs the pool declares", () => {
+  const W = "regions[0].workers[0]";
+  test.each<[string, M, [string, RegExp][]]>([
+    ["four T4s on a one-GPU g4dn.xlarge (-maxSessions would promise 4× the sessions)", (r) => (r.regions[0].workers[0].gpu.count = 4), [[`${W}.gpu.count`, /must be 1: g4dn\.xlarge comes with 1 T4 GPU$/]]],
+    ["A10G declared on g4dn", (r) => (r.regions[0].workers[0].gpu.model = "A10G"), [[`${W}.gpu.model`, /must be T4: g4dn\.xlarge carries T4 GPUs/]]],
+    ["a CPU instance type for a GPU pool", (r) => (r.regions[0].workers[0].instanceType = "c6i.2xlarge"), [[`${W}.instanceType`, /is not an NVIDIA GPU instance type; accepted families: g3\.\* \(M60\), g3s\.\* \(M60\), g4dn\.\* \(T4\), g5\.\* \(A10G\)/]]],
+    ["an AMD GPU type", (r) => (r.regions[0].workers[0].instanceType = "g4ad.xlarge"), [[`${W}.instanceType`, /is not an NVIDIA GPU instance type/]]],
+    ["a size the family does not have", (r) => (r.regions[0].workers[0].instanceType = "g4dn.24xlarge"), [[`${W}.instanceType`, /is not a g4dn size; accepted: g4dn\.xlarge, g4dn\.2xlarge/]]],
+    [
+      "an extra instance type whose GPU count is wrong",
+      (r) => {
+        Object.assign(r.regions[0].workers[0], { sizeUnit: "sessions", minSize: 20, maxSize: 200 });
+        r.regions[0].workers[0].extraInstanceTypes = [{ instanceType: "g4dn.12xlarge", gpu: { model: "T4", count: 1 }, sessionsPerGpu: 20 }];
+      },
+      [[`${W}.extraInstanceTypes[0].gpu.count`, /must be 4: g4dn\.12xlarge comes with 4 T4 GPUs/]],
+    ],
+    [
+      "a CPU extra instance type",
+      (r) => {
+        Object.assign(r.regions[0].workers[0], { sizeUnit: "sessions", minSize: 20, maxSize: 200 });
+        r.regions[0].workers[0].extraInstanceTypes = [{ instanceType: "m7i.2xlarge", gpu: { model: "T4", count: 1 }, sessionsPerGpu: 20 }];
+      },
+      [[`${W}.extraInstanceTypes[0].instanceType`, /is not an NVIDIA GPU instance type/]],
+    ],
+  ])("refused: %s", (_n, m, expected) => void expectIssues(mutated(m), expected));
 });

@@ -17,11 +17,11 @@ describe("AI pools", () => {
 
   test.each<[string, Mutation, [string, RegExp][]]>([
     ["a GPU under 16 GiB (T4 is 16: fine; M60 is 8)", ai({ instanceType: "g3.4xlarge", gpu: { model: "M60", count: 1 } }), [[`${AI}.gpu.model`, /gives 8 GiB per GPU; AI pipelines need ≥ 16 GiB/]]],
-    ["an unknown GPU model without memoryGb", ai({ gpu: { model: "X9", count: 1 } }), [[`${AI}.gpu.memoryGb`, /is required for GPU model X9/]]],
-    ["memoryGb stated too small", ai({ gpu: { model: "X9", count: 1, memoryGb: 12 } }), [[`${AI}.gpu.memoryGb`, /gives 12 GiB per GPU/]]],
+    ["an unknown GPU model without memoryGb", ai({ gpu: { model: "X9", count: 1 } }), [[`${AI}.gpu.model`, /must be A10G: g5\.xlarge carries A10G GPUs/], [`${AI}.gpu.memoryGb`, /is required for GPU model X9/]]],
+    ["memoryGb stated too small", ai({ gpu: { model: "A10G", count: 1, memoryGb: 12 } }), [[`${AI}.gpu.memoryGb`, /gives 12 GiB per GPU/]]],
     ["two models on one GPU", ai({ models: [model(), model({ modelId: "stabilityai/sd-turbo", warm: false })] }), [[`${AI}.models`, /ask for 2 runner container\(s\) on 1 GPU\(s\); go-livepeer runs one container per GPU/]]],
     ["a warm model with capacity 2 on one GPU", ai({ models: [model({ capacity: 2 })] }), [[`${AI}.models`, /ask for 2 runner container/]]],
-    ["one model both warm and cold", ai({ gpu: { model: "A10G", count: 2 }, instanceType: "g5.12xlarge", models: [model(), model({ pipeline: "image-to-image", warm: false })], runnerImages: { "text-to-image": DIGEST, "image-to-image": DIGEST } }), [[`${AI}.models[1].warm`, /cannot hold one model both warm and cold/]]],
+    ["one model both warm and cold", ai({ gpu: { model: "A10G", count: 4 }, instanceType: "g5.12xlarge", models: [model(), model({ pipeline: "image-to-image", warm: false })], runnerImages: { "text-to-image": DIGEST, "image-to-image": DIGEST } }), [[`${AI}.models[1].warm`, /cannot hold one model both warm and cold/]]],
     ["the same model twice for a pipeline", ai({ instanceType: "g5.12xlarge", gpu: { model: "A10G", count: 4 }, models: [model(), model({ warm: true })] }), [[`${AI}.models[1].modelId`, /listed twice for pipeline text-to-image/]]],
     ["an unknown pipeline", ai({ models: [model({ pipeline: "text-to-pizza" })], runnerImages: { "text-to-pizza": DIGEST } }), [[`${AI}.models[0].pipeline`, /must be a go-livepeer AI pipeline: text-to-image, /]]],
     ["a model id that is not a Hugging Face id", ai({ models: [model({ modelId: "../../etc/passwd" })] }), [[`${AI}.models[0].modelId`, /Hugging Face model id/]]],

@@ -60,7 +60,7 @@ describe("GPU and session counts are positive integers", () => {
   });
 
   test("4 GPUs × 7 sessions is accepted", () => {
-    const w = load(mutated(pool({ gpu: { model: "L4", count: 4 }, sessionsPerGpu: 7 }))).spec.regions[0].workers[0] as any;
+    const w = load(mutated(pool({ instanceType: "g6.12xlarge", gpu: { model: "L4", count: 4 }, sessionsPerGpu: 7 }))).spec.regions[0].workers[0] as any;
     expect([w.gpu.count, w.sessionsPerGpu]).toEqual([4, 7]);
   });
 });
