@@ -4,6 +4,7 @@
  * keys that force replacement come from the table below (the providers' ForceNew arguments, as documented
  * for each resource type); a `pulumi preview --json` document gives the real replace steps instead.
  */
+import { MONITORING_NODE } from "../spec/monitoring";
 import type { Plan, PlannedResource } from "./engine";
 
 /**
@@ -92,6 +93,7 @@ export function disruptionOf(r: PlannedResource, all: Map<string, PlannedResourc
   const role = !/:PinnedNode$/.test(parentType) ? undefined
     : region && parentName === `${region}-redeemer` ? "redeemer"
     : region && parentName === `${region}-reward` ? "reward"
+    : region && parentName === `${region}-${MONITORING_NODE}` ? "monitoring"
     : "orchestrator";
   switch (r.type) {
     case "aws:autoscaling/group:Group":
@@ -107,10 +109,14 @@ export function disruptionOf(r: PlannedResource, all: Map<string, PlannedResourc
     case "gcp:compute/address:Address":
       return "replaces a static address: the node's hostname (or the region's service record) points elsewhere";
     case "aws:ec2/networkInterface:NetworkInterface":
+      // Nothing dials the monitoring node (it scrapes the others): its address may change.
+      if (role === "monitoring") return undefined;
       return "replaces a node's persistent interface: its stable private address changes";
     case "aws:ebs/volume:Volume":
     case "gcp:compute/disk:Disk":
-      return "replaces a persistent data disk: the redeemer's ticket queue or the reward node's state is lost";
+      if (role === "monitoring") return "replaces the monitoring node's data disk: its Prometheus history (and Grafana's state) is lost";
+      if (role === "reward") return "replaces the reward node's data disk: its go-livepeer data directory is lost";
+      return "replaces a persistent data disk: the redeemer's ticket queue is lost";
     case "aws:route53/record:Record":
     case "gcp:dns/recordSet:RecordSet":
       if (r.inputs.setIdentifier || r.inputs.routingPolicy) return "replaces a record of the service URI: gateways may fail to resolve it meanwhile";

@@ -78,6 +78,28 @@ describe("diffs of real plans", () => {
     expect(renderDiff(d)).not.toContain("livepeer-fleet rollout --region");
   });
 
+  test("removing monitoring: only the monitoring disk is flagged, as monitoring history (no O sessions, no redeemer state)", async () => {
+    const next = await plan((r) => delete r.monitoring);
+    const d = diffPlans(base.plan, next.plan);
+    expect(d.disruptive.map((c) => [c.kind, c.key, c.disruption])).toEqual([
+      ["remove", "aws:ebs/volume:Volume::ref-use1-monitoring", "removes the monitoring node's data disk: its Prometheus history (and Grafana's state) is lost"],
+    ]);
+    expect(d.changes.some((c) => c.key === "aws:autoscaling/group:Group::ref-use1-monitoring" && c.kind === "remove")).toBe(true);
+  });
+
+  test("the reward node's and the redeemer's disks are described as theirs", async () => {
+    // moving both to the other zone replaces their volumes (an EBS volume lives in one zone)
+    const next = await plan((r) => {
+      for (const n of [r.redeemer, r.reward]) {
+        n.zone = r.regions[0].network.managed.zones.find((z: string) => z !== n.zone);
+        delete n.privateIp;
+      }
+    });
+    const d = diffPlans(base.plan, next.plan);
+    const disks = d.disruptive.filter((c) => c.type === "aws:ebs/volume:Volume").map((c) => [c.name, c.disruption]);
+    expect(disks).toEqual(expect.arrayContaining([["ref-use1-redeemer", expect.stringMatching(/redeemer's ticket queue/)], ["ref-use1-reward", expect.stringMatching(/reward node's data disk/)]]));
+  });
+
   test("moving the service URI host replaces its record set member: flagged disruptive", async () => {
     const next = await plan((r) => (r.serviceUri = "https://lp.fleet.example.com:8935"));
     const d = diffPlans(base.plan, next.plan);
