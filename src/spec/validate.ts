@@ -9,7 +9,7 @@ import { FleetConfigError, SpecIssue, pathToString } from "./errors";
 import { FleetSpecSchema, ParsedFleetSpec, Region } from "./schema";
 import { inspectKeystore, KeystoreInfo, readKeystoreFile, KeystoreFileError } from "./keystore";
 import { REDACTED, SecretValue } from "./secret";
-import { checkFleetName, checkStem, join } from "../naming";
+import { checkFleetName, checkStem, gcpNames, join } from "../naming";
 import { cidrContains, parseCidr, parseIpv4, managedSubnets, zoneIndex, defaultNodeIp } from "./net";
 import { latencyRegion } from "../dns/latency";
 import { checkPool, checkRegionPools, reservedSuffixProblem } from "./pools";
@@ -466,8 +466,23 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
     if (!/^\d+(\.\d{1,18})?$/.test(v)) add(`funding.${k}`, v, "must be an ETH amount like `0.02` (a decimal number, at most 18 decimals)");
   }
 
-  for (const [k, v] of Object.entries(spec.tags)) {
+  const tagEntries = Object.entries(spec.tags);
+  if (tagEntries.length > MAX_USER_TAGS) {
+    add("tags", `${tagEntries.length} tags`, `holds at most ${MAX_USER_TAGS} tags: AWS allows 50 per resource and livepeer-fleet sets up to ${50 - MAX_USER_TAGS} of its own`);
+  }
+  const labelKeys = new Map<string, string>();
+  const onGcp = spec.regions.some((r) => r.cloud === "gcp");
+  for (const [k, v] of tagEntries) {
+    if (k.length === 0) add("tags", k, "tag keys must not be empty");
     if (k.length > 128 || k.startsWith("aws:")) add(`tags.${k}`, k, "tag keys must be ≤ 128 characters and not start with `aws:`");
+    if (!TAG_TEXT.test(k)) add(`tags.${k}`, k, "tag keys may hold letters, digits, spaces and `_ . : / = + - @` only (the character set AWS accepts on every service)");
+    if (!TAG_TEXT.test(v)) add(`tags.${k}`, v, "tag values may hold letters, digits, spaces and `_ . : / = + - @` only (no newlines or control characters)");
+    if (onGcp && k.length > 0) {
+      const label = gcpNames.labelKey(k);
+      const prior = labelKeys.get(label);
+      if (prior !== undefined) add(`tags.${k}`, k, `becomes the GCP label key \`${label}\`, as tag \`${prior}\` does (keys are lowercased, other characters become \`_\`): one would overwrite the other`);
+      else labelKeys.set(label, k);
+    }
     if (k.toLowerCase().startsWith("livepeer-fleet:")) add(`tags.${k}`, k, "tag keys starting with `livepeer-fleet:` are reserved (the fleet sets them to find and scope its own resources)");
     if (v.length > 256) add(`tags.${k}`, v, "tag values must be ≤ 256 characters");
   }
@@ -594,6 +609,11 @@ export function privateZones(r: RegionSpec): string[] {
   if (r.cloud === "aws" && "existing" in r.network) return Object.keys(r.network.existing.privateSubnetIds);
   return regionZones(r);
 }
+
+/** Tags the spec may add: AWS allows 50 per resource; the fleet's own (`Name`, `livepeer-fleet:*`) take up to 10. */
+export const MAX_USER_TAGS = 40;
+/** AWS's tag character set (the strictest of its services): letters, digits, spaces, `_ . : / = + - @`. */
+const TAG_TEXT = /^[\p{L}\p{N} _.:/=+\-@]*$/u;
 
 /** The service URI's host, e.g. `orch.fleet.example.com`. */
 export function serviceHost(spec: FleetSpec): string {

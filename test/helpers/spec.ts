@@ -115,3 +115,16 @@ export function expectIssues(raw: any, expected: [path: string, message: RegExp]
   }
   return issues;
 }
+
+/** A GCP region (europe-west4 by default) with one orchestrator `o3` (fixture wallet) and an L4 pool. */
+export const gcpRegion = (region = "europe-west4", name = "euw4"): any => ({
+  ...euRegion(),
+  name,
+  cloud: "gcp",
+  region,
+  project: "lpf-example-eu",
+  machineImages: { cpu: "projects/lpf-example-eu/global/images/cpu-1", gpu: "projects/lpf-example-eu/global/images/gpu-1" },
+  network: { managed: { cidr: "10.60.0.0/20", zones: [`${region}-a`, `${region}-b`] } },
+  orchestrators: [{ ...euRegion().orchestrators[0], zone: `${region}-a` }],
+  workers: [{ name: "l4", kind: "transcoder", instanceType: "g2-standard-8", gpu: { model: "L4", count: 1 }, sessionsPerGpu: 30, minSize: 1, maxSize: 3 }],
+});

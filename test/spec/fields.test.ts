@@ -3,7 +3,7 @@
  * metal sizes accepted), a non-blank external reward description, reserved and prototype-polluting tag
  * keys, and a GPU model that prints safely.
  */
-import { load, mutated, expectIssues, euRegion } from "../helpers/spec";
+import { load, mutated, expectIssues, euRegion, gcpRegion } from "../helpers/spec";
 import { checkMachineType } from "../../src/spec/clouds";
 
 type M = (r: any) => void;
@@ -61,6 +61,18 @@ describe("tags", () => {
     ["a key in the fleet's own namespace", (r) => (r.tags = { "livepeer-fleet:fleet": "other" }), [["tags.livepeer-fleet:fleet", /reserved/]]],
     ["any livepeer-fleet: key", (r) => (r.tags = { "livepeer-fleet:owner": "me" }), [["tags.livepeer-fleet:owner", /reserved/]]],
     ["the namespace in another case", (r) => (r.tags = { "Livepeer-Fleet:region": "x" }), [["tags.Livepeer-Fleet:region", /reserved/]]],
+    ["an empty key", (r) => (r.tags = { "": "x" }), [["tags", /tag keys must not be empty/]]],
+    ["a newline in a value (it would split a log line or header)", (r) => (r.tags = { team: "video\nowner: mallory" }), [["tags.team", /tag values may hold letters, digits, spaces and `_ \. : \/ = \+ - @` only \(no newlines/]]],
+    ["a key with a quote", (r) => (r.tags = { 'te"am': "video" }), [['tags.te"am', /tag keys may hold letters, digits/]]],
+    ["41 tags (AWS allows 50 per resource; the fleet sets up to 10)", (r) => (r.tags = Object.fromEntries(Array.from({ length: 41 }, (_, i) => [`t${i}`, "x"]))), [["tags", /holds at most 40 tags/]]],
+    [
+      "two keys that become one GCP label key",
+      (r) => {
+        r.regions.push(gcpRegion());
+        r.tags = { Team: "a", team: "b" };
+      },
+      [["tags.team", /becomes the GCP label key `team`, as tag `Team` does/]],
+    ],
     ["__proto__ (read from YAML or JSON as an own key)", (r) => (r.tags = JSON.parse('{"team":"a","__proto__":{"polluted":"yes"}}')), [["tags.__proto__", /not allowed as a key/]]],
     ["__proto__ deeper in the spec", (r) => (r.regions[0].network.managed = JSON.parse('{"zones":["us-east-1a","us-east-1b"],"__proto__":{"natGateways":"single"}}')), [["regions[0].network.managed.__proto__", /not allowed as a key/]]],
   ])("refused: %s", (_n, m, expected) => {
@@ -70,6 +82,10 @@ describe("tags", () => {
 
   test("other tags are accepted and kept", () => {
     expect(load(mutated((r) => (r.tags = { team: "video", "fleet:owner": "ops" }))).spec.tags).toEqual({ team: "video", "fleet:owner": "ops" });
+    // on AWS alone, keys differing in case are two tags; 40 tags, unicode letters, an empty value
+    const many = Object.fromEntries(Array.from({ length: 38 }, (_, i) => [`t${i}`, "x"]));
+    expect(Object.keys(load(mutated((r) => (r.tags = { ...many, Team: "a", team: "Ünïcode = ok@x/y" }))).spec.tags)).toHaveLength(40);
+    expect(load(mutated((r) => (r.tags = { note: "" }))).spec.tags).toEqual({ note: "" });
   });
 });
 
