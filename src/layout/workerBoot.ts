@@ -72,7 +72,11 @@ done
     if (guard) lines.push(`${q(guard)}`);
     lines.push(String.raw`[ -s "$TOKEN_FILE" ] || die "the model download token was not fetched"
 trap 'rm -f "$ENV_FILE"' EXIT
-( umask 077; printf 'HF_TOKEN=%s\n' "$(cat "$TOKEN_FILE")" > "$ENV_FILE" )`);
+tok=$(cat "$TOKEN_FILE")
+# one line of printable characters: a newline would start another variable in the env file
+case "$tok" in *[![:graph:]]*) die "the model download token holds spaces or control characters";; esac
+( umask 077; printf 'HF_TOKEN=%s\n' "$tok" > "$ENV_FILE" )
+unset tok`);
     for (const m of cache.modelIds) {
       lines.push(String.raw`docker run --rm --network bridge --env-file "$ENV_FILE" -v "$DIR:/models" --entrypoint huggingface-cli "$IMAGE" download ${q(m)} --cache-dir /models > /dev/null || die "download of ${m} failed"
 log "downloaded ${m}"`);

@@ -374,7 +374,9 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
             add(`${wp}.models[${mi}].pricePerUnit`, undefined, "is required: neither this model nor the region's pricing sets pricePerUnit (go-livepeer panics without a price)");
           }
         });
-        if (w.modelCache.source === "download") checkSecretText(w.modelCache.token, `${wp}.modelCache.token`, add);
+        if (w.modelCache.source === "download" && checkSecretText(w.modelCache.token, `${wp}.modelCache.token`, add) && !/^[\x21-\x7e]+$/.test(w.modelCache.token.reveal())) {
+          add(`${wp}.modelCache.token`, REDACTED, "must be one line of printable ASCII without spaces, like a Hugging Face token `hf_…`: it is written into an env file, where a newline would start another variable");
+        }
       }
     });
   });

@@ -108,6 +108,17 @@ describe("the AI model cache", () => {
     expect(fs.existsSync(path.join(h.secrets, ".model-token.env"))).toBe(false);
   });
 
+  test("download with a token of two lines (changed in the secret store) refuses to start: no env file, no download", () => {
+    const h = setup();
+    fs.writeFileSync(path.join(h.secrets, "model-token"), "hf_abc\nLD_PRELOAD=/tmp/x.so\n");
+    const r = h.sb.run(h.fix(modelCacheScript({ source: "download", sizeGb: 10, tokenSecretId: "t", modelIds: ["a/b"], dir: h.dir }, "aws", "us-east-1", IMAGE, undefined)));
+    expect(r.status).not.toBe(0);
+    expect(r.out).toContain("the model download token holds spaces or control characters");
+    expect(r.out).not.toContain("LD_PRELOAD");
+    expect(h.calls()).toEqual([]);
+    expect(fs.existsSync(path.join(h.secrets, ".model-token.env"))).toBe(false);
+  });
+
   test("download without a fetched token refuses to start", () => {
     const h = setup();
     const r = h.sb.run(h.fix(modelCacheScript({ source: "download", sizeGb: 10, tokenSecretId: "t", modelIds: ["a/b"], dir: h.dir }, "aws", "us-east-1", IMAGE, undefined)));

@@ -63,6 +63,11 @@ describe("names", () => {
   test.each(["o1-ssm", "o1-spot", "x-monitoring", "a-drain"])("an orchestrator named %s is refused (a derived name would collide)", (n) => {
     expectIssues(mutated((r) => (r.regions[0].orchestrators[0].name = n)), [["regions[0].orchestrators[0].name", /must not end in `-/]]);
   });
+  test.each([["a newline", "hf_abc\nLD_PRELOAD=/tmp/x.so"], ["a space", "hf_abc def"], ["a tab", "hf_abc\t"]])("a download token with %s is refused, never echoed (it goes into an env file)", (_n, token) => {
+    const err = loadError(mutated(ai({ modelCache: { source: "download", sizeGb: 60, token } })));
+    expect(err.issues.map((i) => [i.path, i.message])).toEqual([[`${AI}.modelCache.token`, expect.stringMatching(/must be one line of printable ASCII without spaces/)]]);
+    expect(err.message).not.toContain("hf_abc");
+  });
   test("a numeric download token is never echoed", () => {
     const raw = mutated(ai({ modelCache: { source: "download", token: 9876543210 } }));
     const err = loadError(raw);
