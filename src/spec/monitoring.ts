@@ -102,6 +102,10 @@ export function checkMonitoring(spec: ParsedFleetSpec, add: Add): void {
     }
   }
   for (const [k, v] of Object.entries(a.minEth ?? {})) {
-    if (v !== undefined && !ETH.test(v)) add(`monitoring.alerts.minEth.${k}`, v, "must be an ETH amount like `0.02` (a decimal number, at most 18 decimals)");
+    if (v === undefined) continue;
+    if (!ETH.test(v)) add(`monitoring.alerts.minEth.${k}`, v, "must be an ETH amount like `0.02` (a decimal number, at most 18 decimals)");
+    else if (!/[1-9]/.test(v)) add(`monitoring.alerts.minEth.${k}`, v, "must be more than 0: a zero threshold never fires (an empty account would go unnoticed); leave it out for the default (funding's minimum)");
+    if (k === "redeemer" && !spec.redeemer) add("monitoring.alerts.minEth.redeemer", v, "sets an alert for a redeemer this fleet does not have (no `redeemer` section): remove it, or add the redeemer");
+    if (k === "reward" && spec.reward.mode === "external") add("monitoring.alerts.minEth.reward", v, "sets an alert for a reward node this fleet does not run (`reward.mode: external`): watch that account where the reward calls are made");
   }
 }
