@@ -30,12 +30,20 @@ export function readPlanJson(file: string, flag: string): any {
   }
 }
 
+/** Reads a `pulumi preview --json` document: it must hold a `steps` list. */
+export function readPreviewJson(file: string): any {
+  const doc = readPlanJson(file, "--preview");
+  if (!doc || !Array.isArray(doc.steps)) {
+    throw new PlanFileError("--preview", file, "holds no `steps` list; give the output of `pulumi preview --json` for this stack");
+  }
+  return doc;
+}
+
 export function diffAgainst(current: Plan, oldFile: string, previewFile?: string): { diff: PlanDiff; text: string } {
   const old = readPlanJson(oldFile, "--diff");
   if (!old || !Array.isArray(old.resources)) {
     throw new PlanFileError("--diff", oldFile, "holds no `resources` list; give the output of `livepeer-fleet plan --format json`");
   }
-  const replaced = previewFile ? replacedInPreview(readPlanJson(previewFile, "--preview")) : undefined;
-  const diff = diffPlans(old as Plan, current, replaced);
+  const diff = diffPlans(old as Plan, current, previewFile ? replacedInPreview(readPreviewJson(previewFile)) : undefined);
   return { diff, text: renderDiff(diff) };
 }

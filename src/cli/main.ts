@@ -1,4 +1,5 @@
 /** The livepeer-fleet command line. */
+import * as path from "path";
 import { FleetConfigError } from "../spec/errors";
 
 const USAGE = `usage: livepeer-fleet plan --config <Pulumi.<stack>.yaml | fleet.yaml> [--format text|json|markdown]
@@ -6,13 +7,15 @@ const USAGE = `usage: livepeer-fleet plan --config <Pulumi.<stack>.yaml | fleet.
        livepeer-fleet keys new|verify --fleet <config> …      (livepeer-fleet keys --help)
        livepeer-fleet chain check|service-uri --fleet <config> …  (livepeer-fleet chain --help)
        livepeer-fleet rollout --config <config> --region <name> [--dry-run] [--timeout-minutes N] [--force] [--redeemer]
+       livepeer-fleet --version
 
   plan   Evaluate the fleet program offline under Pulumi's mock runtime (no cloud, no credentials)
          and print what would be built. --format json prints exactly one JSON object on stdout.
          --diff OLD.json (an earlier --format json plan) prints what changes instead: added, removed,
          updated and replaced resources with their changed inputs, disruptive ones flagged (exit 0, or 4
          with --fail-on-disruptive when any change is disruptive: gate pull requests on it);
-         --preview takes a "pulumi preview --json" document whose replace steps are used as given.
+         --preview takes a "pulumi preview --json" document: its steps decide replacement for every
+         resource they name (the ForceNew table decides the rest, and the diff lists those).
   keys   Generate hot-wallet keystores; decrypt and check every keystore against the spec.
   chain  Check the on-chain service URI, registration and balances; print the unsigned setServiceURI tx.
   rollout  After \`pulumi up\`, replace a region's orchestrators one at a time, each drained first
@@ -24,6 +27,8 @@ interface Io {
   err: (s: string) => void;
 }
 
+const PLAN_FLAGS = ["config", "format", "diff", "preview", "fail-on-disruptive", "help"];
+
 function parseFlags(args: string[]): Record<string, string> {
   const flags: Record<string, string> = Object.create(null);
   for (let i = 0; i < args.length; i++) {
@@ -31,6 +36,7 @@ function parseFlags(args: string[]): Record<string, string> {
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
     if (!m) throw new UsageError(`unexpected argument ${JSON.stringify(a)}`);
     if (Object.prototype.hasOwnProperty.call(flags, m[1])) throw new UsageError(`--${m[1]} is given more than once`);
+    if (!PLAN_FLAGS.includes(m[1])) throw new UsageError(`unknown flag --${m[1]}`);
     if (m[2] !== undefined) flags[m[1]] = m[2];
     else if (m[1] === "help" || m[1] === "fail-on-disruptive") flags[m[1]] = "true";
     else {
@@ -44,10 +50,26 @@ function parseFlags(args: string[]): Record<string, string> {
 
 class UsageError extends Error {}
 
+/** The package's version (package.json next to src/ or dist/src/). */
+function packageVersion(): string {
+  for (const rel of ["../../package.json", "../../../package.json"]) {
+    try {
+      return (require(path.join(__dirname, rel)) as { version: string }).version;
+    } catch {
+      // not here: try the next place
+    }
+  }
+  return "unknown";
+}
+
 /** Runs the CLI; resolves to the exit status. */
 export async function run(argv: string[], io: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
+    if (cmd === "--version" || cmd === "version") {
+      io.out(`livepeer-fleet ${packageVersion()}\n`);
+      return 0;
+    }
     if (!cmd || cmd === "--help" || cmd === "help") {
       io.out(USAGE);
       return cmd ? 0 : 2;
@@ -61,17 +83,18 @@ export async function run(argv: string[], io: Io = { out: (s) => process.stdout.
       io.out(USAGE);
       return 0;
     }
-    for (const k of Object.keys(flags)) if (!["config", "format", "diff", "preview", "fail-on-disruptive"].includes(k)) throw new UsageError(`unknown flag --${k}`);
     if (flags.preview && !flags.diff) throw new UsageError("--preview needs --diff OLD.json");
+    if (flags["fail-on-disruptive"] && !flags.diff) throw new UsageError("--fail-on-disruptive needs --diff OLD.json");
+    if (flags.diff && flags.format === "markdown") throw new UsageError("a diff prints as text or json (--format markdown is for plans)");
     if (!flags.config) throw new UsageError("--config is required");
     const format = flags.format ?? "text";
     if (!["text", "json", "markdown"].includes(format)) throw new UsageError(`--format must be text, json or markdown (got ${JSON.stringify(format)})`);
     const { planFile } = await import("./plan");
     if (flags.diff) {
       // check the earlier plan (and preview) before spending time on a new one
-      const { readPlanJson } = await import("./diff");
+      const { readPlanJson, readPreviewJson } = await import("./diff");
       readPlanJson(flags.diff, "--diff");
-      if (flags.preview) readPlanJson(flags.preview, "--preview");
+      if (flags.preview) readPreviewJson(flags.preview);
     }
     const fp = await planFile(flags.config);
     if (flags.diff) {

@@ -74,6 +74,11 @@ export interface PlanDiff {
    * `<name> (with --redeemer)`: rollout replaces it only with that flag.
    */
   rolloutNeeded: string[];
+  /**
+   * With a preview: changed resources the preview has no step for (the ForceNew table decided them). Any
+   * means the preview may not be of this stack and spec.
+   */
+  notInPreview?: string[];
   /** Monitoring nodes whose template changes: `rollout` does not replace them; they take it when replaced by hand. */
   replaceByHand: string[];
 }
@@ -152,8 +157,12 @@ export function replaces(type: string, changedKeys: string[], before?: Record<st
   return forceNew.includes("*") || changedKeys.some((k) => forceNew.includes(k));
 }
 
-/** Diffs two plans. `replaced` (from a `pulumi preview --json`) overrides the table for those keys. */
-export function diffPlans(before: Plan, after: Plan, replaced?: Set<string>): PlanDiff {
+/**
+ * Diffs two plans. A preview (`pulumi preview --json`) decides replacement for every resource it has a step
+ * for; resources it does not mention fall back to the table (and are listed in `notInPreview`).
+ */
+export function diffPlans(before: Plan, after: Plan, preview?: PreviewSteps): PlanDiff {
+  const notInPreview: string[] = [];
   const a = new Map(before.resources.map((r) => [keyOf(r), r]));
   const b = new Map(after.resources.map((r) => [keyOf(r), r]));
   const changes: ResourceChange[] = [];
@@ -179,7 +188,9 @@ export function diffPlans(before: Plan, after: Plan, replaced?: Set<string>): Pl
     const keys = providerChanged ? [...changedKeys, "(provider)"] : providerMovedEarly ? [...changedKeys, `(provider ${n.provider} moved)`] : changedKeys;
     // A provider whose inputs change (region, account, project) moves every resource it manages.
     const providerMoved = r.custom && !!n.provider && changedProviders.has(n.provider);
-    const isReplace = replaced ? replaced.has(k) : replaces(r.type, changedKeys, r.inputs, n.inputs) || (providerChanged && r.custom) || providerMoved;
+    const byTable = () => replaces(r.type, changedKeys, r.inputs, n.inputs) || (providerChanged && r.custom) || providerMoved;
+    if (preview && r.custom && !preview.covered.has(k)) notInPreview.push(k);
+    const isReplace = preview && preview.covered.has(k) ? preview.replaced.has(k) : byTable();
     const d = isReplace ? disruptionOf(n, b) : undefined;
     changes.push({ key: k, type: r.type, name: r.name, kind: isReplace ? "replace" : "update", changedKeys: keys, ...(d ? { disruption: d } : {}) });
   }
@@ -195,6 +206,7 @@ export function diffPlans(before: Plan, after: Plan, replaced?: Set<string>): Pl
   return {
     changes, disruptive: changes.filter((c) => c.disruption),
     rolloutNeeded: pinned.filter((n) => !isMonitoring(n)).map(shown), replaceByHand: pinned.filter(isMonitoring),
+    ...(preview ? { notInPreview } : {}),
   };
 }
 
@@ -208,18 +220,26 @@ function nodeRoles(plan: Plan): Map<string, string> {
   return out;
 }
 
-/** Resource keys (`type::name`) that a `pulumi preview --json` document replaces. */
-export function replacedInPreview(preview: any): Set<string> {
-  const out = new Set<string>();
+/** What a `pulumi preview --json` document says: the keys (`type::name`) it replaces, and every key it has a step for. */
+export interface PreviewSteps {
+  replaced: Set<string>;
+  covered: Set<string>;
+}
+
+/** Reads a `pulumi preview --json` document's steps. */
+export function replacedInPreview(preview: any): PreviewSteps {
+  const replaced = new Set<string>();
+  const covered = new Set<string>();
   for (const s of preview?.steps ?? []) {
-    if (!["replace", "create-replacement", "delete-replaced"].includes(s?.op)) continue;
-    const urn: string = s.urn ?? "";
+    const urn: string = s?.urn ?? "";
     const parts = urn.split("::");
     const type = (parts[2] ?? "").split("$").pop() ?? "";
     const name = parts.slice(3).join("::");
-    if (type && name) out.add(`${type}::${name}`);
+    if (!type || !name) continue;
+    covered.add(`${type}::${name}`);
+    if (["replace", "create-replacement", "delete-replaced"].includes(s?.op)) replaced.add(`${type}::${name}`);
   }
-  return out;
+  return { replaced, covered };
 }
 
 export function renderDiff(d: PlanDiff): string {
@@ -233,6 +253,9 @@ export function renderDiff(d: PlanDiff): string {
   lines.push(d.disruptive.length === 0 ? "no disruptive change" : `${d.disruptive.length} disruptive change${d.disruptive.length === 1 ? "" : "s"}: review before pulumi up`);
   if (d.rolloutNeeded?.length) {
     lines.push(`new templates for pinned nodes, taken only through \`livepeer-fleet rollout --region <region>\` (pulumi up does not replace them): ${d.rolloutNeeded.join(", ")}`);
+  }
+  if (d.notInPreview?.length) {
+    lines.push(`the preview has no step for ${d.notInPreview.length} changed resource${d.notInPreview.length === 1 ? "" : "s"} (the ForceNew table decided ${d.notInPreview.length === 1 ? "it" : "them"}; is the preview of this stack and spec?): ${d.notInPreview.join(", ")}`);
   }
   if (d.replaceByHand?.length) {
     lines.push(`new templates for monitoring nodes, taken when you replace them (terminate the instance / recreate the VM; the Prometheus volume is kept; rollout does not): ${d.replaceByHand.join(", ")}`);

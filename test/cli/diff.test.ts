@@ -28,6 +28,21 @@ test("a diff against an earlier JSON plan flags a replaced static address as dis
   // usage and input errors
   const bad = io();
   expect(await run(["plan", "--config", REF, "--preview", oldFile], bad.io)).toBe(2);
+  // a preview must be a pulumi preview document (steps): an arbitrary JSON file is refused, not read as "no replacements"
+  fs.writeFileSync(path.join(dir, "empty.json"), "{}");
+  const emptyPreview = io();
+  expect(await run(["plan", "--config", REF, "--diff", oldFile, "--preview", path.join(dir, "empty.json"), "--fail-on-disruptive"], emptyPreview.io)).toBe(2);
+  expect(emptyPreview.o.err).toContain("empty.json\" holds no `steps` list; give the output of `pulumi preview --json` for this stack");
+  // flags that mean nothing without --diff, or with it
+  for (const [argv, msg] of [
+    [["--fail-on-disruptive"], "--fail-on-disruptive needs --diff OLD.json"],
+    [["--diff", oldFile, "--format", "markdown"], "a diff prints as text or json"],
+    [["--bogus"], "unknown flag --bogus"],
+  ] as const) {
+    const e = io();
+    expect(await run(["plan", "--config", REF, ...argv], e.io)).toBe(2);
+    expect(e.o.err).toContain(msg);
+  }
   fs.writeFileSync(oldFile, "not json");
   const notJson = io();
   expect(await run(["plan", "--config", REF, "--diff", oldFile], notJson.io)).toBe(2);
@@ -35,4 +50,10 @@ test("a diff against an earlier JSON plan flags a replaced static address as dis
   const missing = io();
   expect(await run(["plan", "--config", REF, "--diff", `${oldFile}.nope`], missing.io)).toBe(2);
   expect(missing.o.err).toMatch(/--diff ".*\.nope" cannot be read \(ENOENT\)/);
+});
+
+test("--version prints the package version", async () => {
+  const v = io();
+  expect(await run(["--version"], v.io)).toBe(0);
+  expect(v.o.out).toBe(`livepeer-fleet ${require("../../package.json").version}\n`);
 });

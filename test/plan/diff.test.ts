@@ -129,10 +129,25 @@ describe("diffs of real plans", () => {
   test("a pulumi preview --json document's replace steps override the table", async () => {
     const next = bumped;
     const preview = { steps: [{ op: "replace", urn: "urn:pulumi:s::p::livepeer-fleet:index:OrchestratorFleet$livepeer-fleet:aws:Region$livepeer-fleet:aws:PinnedNode$aws:ec2/launchTemplate:LaunchTemplate::ref-use1-o1" }, { op: "update", urn: "urn:pulumi:s::p::x$aws:ec2/launchTemplate:LaunchTemplate::ref-use1-o2" }] };
-    const replaced = replacedInPreview(preview);
-    expect([...replaced]).toEqual(["aws:ec2/launchTemplate:LaunchTemplate::ref-use1-o1"]);
-    const d = diffPlans(base.plan, next.plan, replaced);
+    const steps = replacedInPreview(preview);
+    expect([...steps.replaced]).toEqual(["aws:ec2/launchTemplate:LaunchTemplate::ref-use1-o1"]);
+    const d = diffPlans(base.plan, next.plan, steps);
     expect(d.changes.filter((c) => c.kind === "replace").map((c) => c.key)).toEqual(["aws:ec2/launchTemplate:LaunchTemplate::ref-use1-o1"]);
+    // the other six changed templates have no step in this preview: the table decided them, and the diff says so
+    expect(d.notInPreview).toHaveLength(6);
+    expect(renderDiff(d)).toContain("the preview has no step for 6 changed resources (the ForceNew table decided them; is the preview of this stack and spec?)");
+  });
+
+  test("an empty or foreign preview cannot hide a disruptive change: resources it does not mention keep the table's answer", async () => {
+    const next = await plan((r) => (r.serviceUri = "https://lp.fleet.example.com:8935"));
+    for (const preview of [{ steps: [] }, { steps: [{ op: "same", urn: "urn:pulumi:s::p::aws:route53/record:Record::other-service" }] }]) {
+      const d = diffPlans(base.plan, next.plan, replacedInPreview(preview));
+      expect(d.disruptive.map((c) => [c.kind, c.key])).toEqual([["replace", "aws:route53/record:Record::ref-use1-service"]]);
+      expect(d.notInPreview).toEqual(["aws:route53/record:Record::ref-use1-service"]);
+    }
+    // a preview that has the step decides: an in-place update there is not flagged
+    const said = replacedInPreview({ steps: [{ op: "update", urn: "urn:pulumi:s::p::x$aws:route53/record:Record::ref-use1-service" }] });
+    expect(diffPlans(base.plan, next.plan, said).disruptive).toEqual([]);
   });
 });
 
