@@ -51,7 +51,7 @@ console.log(`\nreference fleet (examples/reference/fleet.yaml)`);
 console.log(`  wall time (process start → plan done): ${ref.wallMs} ms   [${ref.walls.join(", ")}]`);
 console.log(`  in-process (SDK load + validate + plan): ${ref.planMs} ms`);
 console.log(`  peak RSS: ${ref.peakRssMb} MB`);
-console.log(`  resources: ${ref.resources} (${ref.custom} cloud resources, the rest components and providers)`);
+console.log(`  resources: ${ref.resources} (${ref.custom} custom: cloud resources and providers; the rest components)`);
 
 if (!args.includes("--skip-scale")) {
   console.log(`\nscale: N AWS regions × (2 orchestrators + 2 pools), component layer vs plain program`);

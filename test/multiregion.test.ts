@@ -50,6 +50,13 @@ test("one reward caller and one redeemer in the whole fleet", () => {
   expect(argv.filter((a) => a.includes("-reward=false"))).toHaveLength(argv.length - 1);
 });
 
+test("the plan lists the redeemer's public name (what orchestrators of other regions dial) with the other hostnames", () => {
+  expect(full.layout.dnsRecords.filter((r) => r.kind === "node" && r.node === "redeemer")).toEqual([{ name: "redeemer.multi.example.com", kind: "node", region: "use1", node: "redeemer" }]);
+  // and the record is really created, on the DNS provider
+  const rec = full.plan.resources.filter((r) => r.type === "aws:route53/record:Record" && r.inputs.name === "redeemer.multi.example.com");
+  expect(rec.map((r) => r.provider)).toEqual(["lpf-dns"]);
+});
+
 test("the service URI: a latency record per region; AWS members alias their NLB, the GCP member is health-checked", () => {
   const members = full.plan.resources.filter((r) => r.type === "aws:route53/record:Record" && r.inputs.setIdentifier);
   const byRegion = Object.fromEntries(members.map((m) => [m.inputs.setIdentifier as string, m]));

@@ -91,12 +91,13 @@ function regionSection(r: RegionLayout, fp: FleetPlan, md: boolean): string[] {
   for (const g of r.workerGroups) {
     const cap = g.capacity;
     const unit = g.kind === "ai" ? "runner containers" : "sessions";
-    const types = g.instanceTypes.map((x) => `${t(x.instanceType)} (${x.gpus} × ${t(x.gpuModel)}, ${x.perInstance} ${unit})`).join(" | ");
+    const one = (n: number) => (n === 1 ? unit.replace(/s$/, "") : unit);
+    const types = g.instanceTypes.map((x) => `${t(x.instanceType)} (${x.gpus} × ${t(x.gpuModel)}, ${x.perInstance} ${one(x.perInstance)})`).join(" | ");
     const size = `${g.minSize}–${g.maxSize} ${g.capacityUnit === "sessions" ? "sessions" : "instances"} (desired ${g.desiredSize})`;
     const scaling = g.scaling
       ? `scales on ${g.scaling.signal === "ai-containers" ? "AI runner containers" : "sessions"} in use at ${t(g.orchestrator)}, target ${g.scaling.targetUtilization}%`
       : "fixed size";
-    const line = `${g.kind === "ai" ? "AI" : "transcoder"} group ${t(g.name)} → ${t(g.orchestrator)}: ${types} × ${size}${g.spot ? `, spot above ${g.spot.onDemandBase} on-demand` : ""}; ${scaling}; up to ${cap.maxSessions} ${unit}`;
+    const line = `${g.kind === "ai" ? "AI" : "transcoder"} group ${t(g.name)} → ${t(g.orchestrator)}: ${types} × ${size}${g.spot ? `, spot above ${g.spot.onDemandBase} on-demand` : ""}; ${scaling}; up to ${cap.maxSessions} ${one(cap.maxSessions)}`;
     out.push(md ? `- ${line}` : `  ${line}`);
     out.push(md ? `  \`\`\`\n  ${commandLine(g.argv)}\n  \`\`\`` : `    ${commandLine(g.argv)}`);
   }

@@ -110,6 +110,8 @@ export function buildLayout(fleet: Fleet): FleetLayout {
   const dnsRecords: DnsRecordLayout[] = [];
   for (const r of regions) {
     for (const o of r.orchestrators) dnsRecords.push({ name: o.publicHostname!, kind: "node", region: r.name, node: o.name });
+    // the redeemer's public name, which orchestrators of other regions dial
+    if (r.redeemer?.publicHostname) dnsRecords.push({ name: r.redeemer.publicHostname, kind: "node", region: r.name, node: r.redeemer.name });
     dnsRecords.push({ name: serviceHost(spec), kind: "service", region: r.name });
   }
   return withObservability(spec, {
