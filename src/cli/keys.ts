@@ -264,13 +264,13 @@ async function keysNew(args: string[], io: CommandIo, opts: KeysOptions): Promis
   } else {
     io.out(`Add to ${path.basename(config)}:\n`);
     for (const m of made) {
-      io.out(`  # ${m.slot.where} (${m.slot.node})\n`);
+      io.out(`  # ${m.slot.where} (${m.slot.node}): merge these keys into that entry, at its indentation\n`);
       io.out(`    address: "${m.address}"\n`);
       io.out(`    keystore: ${m.rel}\n`);
       io.out(`    password: <the password you gave for ${m.slot.node}>\n`);
     }
   }
-  io.err(`\nNext: fund the "fund" wallets, then run: livepeer-fleet keys verify --fleet ${config}\n`);
+  io.err(`\nNext: ${made.some((m) => m.slot.fund) ? 'fund the "fund" wallets, then ' : ""}run: livepeer-fleet keys verify --fleet ${config}\n`);
   return 0;
 }
 
@@ -288,7 +288,18 @@ async function keysVerify(args: string[], io: CommandIo): Promise<number> {
   const config = requireFleetFile(flags);
   if (flags["password-file"] && flags["passwords-dir"]) throw new CommandError("give --password-file or --passwords-dir, not both", 2);
 
-  const fleet = loadFleetFile(config);
+  let fleet: ReturnType<typeof loadFleetFile>;
+  try {
+    fleet = loadFleetFile(config);
+  } catch (e) {
+    // a node still without its wallet: say how to make one
+    const issues: { path: string; message: string }[] = (e as { issues?: { path: string; message: string }[] })?.issues ?? [];
+    if (issues.some((i) => /\.(address|keystore|password)$|^(redeemer|reward)$/.test(i.path) && /required/.test(i.message))) {
+      io.err(`${(e as Error).message}\nA wallet is missing: create it with \`livepeer-fleet keys new --fleet ${config}\`, then run keys verify again.\n`);
+      return 1;
+    }
+    throw e;
+  }
   const layout = buildLayout(fleet);
   let wallets = fleetWallets(fleet, layout, fleet.file.baseDir);
   if (typeof flags.node === "string") {

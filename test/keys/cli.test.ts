@@ -70,13 +70,20 @@ describe("keys new", () => {
       const f = path.join(fd.dir, m.file);
       expect(fs.statSync(f).mode & 0o777).toBe(0o600);
       expect(JSON.parse(fs.readFileSync(f, "utf8")).address).toBe(m.address.slice(2).toLowerCase());
-      expect(io.outText).toContain(`# ${m.node === "redeemer" ? "redeemer" : `regions[0].orchestrators[${m.node === "o1" ? 0 : 1}]`} (${m.node})\n    address: "${m.address}"\n    keystore: ${m.file}\n`);
+      expect(io.outText).toContain(`# ${m.node === "redeemer" ? "redeemer" : `regions[0].orchestrators[${m.node === "o1" ? 0 : 1}]`} (${m.node}): merge these keys into that entry, at its indentation\n    address: "${m.address}"\n    keystore: ${m.file}\n`);
     }
     expect(io.errText).toMatch(/reward: holds the registered key \(mode node\); not generated/);
     expect(io.errText).toMatch(/o1: encrypting keys\/o1\.json \(scrypt N=1024\) 0% 25% 50% 75% 100%\n/);
     // only addresses, paths and placeholders: no password, no private key
     for (const n of HOT) expect(io.outText + io.errText).not.toContain(passwordOf(n));
     expect(io.outText).not.toMatch(/0x[0-9a-fA-F]{64}/);
+
+    expect(io.errText).toContain('Next: fund the "fund" wallets, then run: livepeer-fleet keys verify');
+
+    // before the spec has them, keys verify says how the missing wallets are made
+    const early = captureIo();
+    expect(await keysCommand(["verify", "--fleet", fd.file], early)).toBe(1);
+    expect(early.errText).toMatch(/regions\[0\]\.orchestrators\[0\]\.address: is required[\s\S]*A wallet is missing: create it with `livepeer-fleet keys new --fleet /);
 
     apply(fd, made, (n) => `${passwordOf(n)}-new`);
     const v = captureIo();
