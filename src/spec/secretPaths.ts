@@ -20,6 +20,12 @@ function specSecretPaths(raw: any, prefix: string, out: { path: string; value: u
           if (o && typeof o === "object" && o.password !== undefined) out.push({ path: at(`regions[${ri}].orchestrators[${oi}].password`), value: o.password });
         });
       }
+      if (r && Array.isArray(r.workers)) {
+        r.workers.forEach((w: any, wi: number) => {
+          const token = w && typeof w === "object" && w.modelCache && typeof w.modelCache === "object" ? w.modelCache.token : undefined;
+          if (token !== undefined) out.push({ path: at(`regions[${ri}].workers[${wi}].modelCache.token`), value: token });
+        });
+      }
     });
   }
 }

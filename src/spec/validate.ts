@@ -184,6 +184,8 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
   /** Names refused for their own reason (duplicates, reserved): the name inventory skips them. */
   const refusedNames = new Set<string>();
   if (serviceHost) hostnames.set(serviceHost, "serviceUri");
+  // the redeemer's public name (orchestrators of other regions dial it) is `redeemer.<zone>`
+  if (serviceHost && serviceHost === `redeemer.${zone}`) add("serviceUri", spec.serviceUri, `uses the redeemer's hostname (redeemer.${zone}); choose another host under ${zone}`);
 
   const claimWallet = (address: string, where: string) => {
     let a: string;
@@ -466,6 +468,7 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
   // ---- funding thresholds (chain check) ----------------------------------------------------------
   for (const [k, v] of Object.entries(spec.funding ?? {})) {
     if (!/^\d+(\.\d{1,18})?$/.test(v)) add(`funding.${k}`, v, "must be an ETH amount like `0.02` (a decimal number, at most 18 decimals)");
+    else if (!/[1-9]/.test(v)) add(`funding.${k}`, v, "must be more than 0: it is the minimum `chain check` expects and the balance alerts' default threshold (0 never fires)");
   }
 
   const tagEntries = Object.entries(spec.tags);
@@ -476,7 +479,8 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
   const onGcp = spec.regions.some((r) => r.cloud === "gcp");
   for (const [k, v] of tagEntries) {
     if (k.length === 0) add("tags", k, "tag keys must not be empty");
-    if (k.length > 128 || k.startsWith("aws:")) add(`tags.${k}`, k, "tag keys must be ≤ 128 characters and not start with `aws:`");
+    if (k.length > 128 || k.toLowerCase().startsWith("aws:")) add(`tags.${k}`, k, "tag keys must be ≤ 128 characters and not start with `aws:` (in any case)");
+    else if (k.toLowerCase().startsWith("livepeer-fleet") && !k.toLowerCase().startsWith("livepeer-fleet:")) add(`tags.${k}`, k, "tag keys starting with `livepeer-fleet` are reserved (the fleet's own GCP labels are `livepeer-fleet-*`)");
     if (!TAG_TEXT.test(k)) add(`tags.${k}`, k, "tag keys may hold letters, digits, spaces and `_ . : / = + - @` only (the character set AWS accepts on every service)");
     if (!TAG_TEXT.test(v)) add(`tags.${k}`, v, "tag values may hold letters, digits, spaces and `_ . : / = + - @` only (no newlines or control characters)");
     if (onGcp && k.length > 0) {
@@ -516,6 +520,9 @@ function checkPricing(p: FleetSpec["pricing"], at: string, add: (p: string, v: u
   }
   if (mine("pricePerGateway")) {
     const seen = new Set<string>();
+    if ((p.pricePerGateway ?? []).length > MAX_GATEWAY_PRICES) {
+      add(`${at}.pricePerGateway`, `${p.pricePerGateway!.length} entries`, `holds at most ${MAX_GATEWAY_PRICES} gateways: the list is part of each orchestrator's command line in its boot script, which EC2 limits to 16 KB compressed`);
+    }
     (p.pricePerGateway ?? []).forEach((g, i) => {
       const gp = `${at}.pricePerGateway[${i}]`;
       checkAddress(g.address, `${gp}.address`, add);
@@ -612,6 +619,8 @@ export function privateZones(r: RegionSpec): string[] {
   return regionZones(r);
 }
 
+/** Gateway-specific prices per fleet or region (each is ~70 bytes of every O's boot script). */
+export const MAX_GATEWAY_PRICES = 50;
 /** Tags the spec may add: AWS allows 50 per resource; the fleet's own (`Name`, `livepeer-fleet:*`) take up to 10. */
 export const MAX_USER_TAGS = 40;
 /** AWS's tag character set (the strictest of its services): letters, digits, spaces, `_ . : / = + - @`. */

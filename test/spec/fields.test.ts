@@ -62,6 +62,8 @@ describe("tags", () => {
     ["any livepeer-fleet: key", (r) => (r.tags = { "livepeer-fleet:owner": "me" }), [["tags.livepeer-fleet:owner", /reserved/]]],
     ["the namespace in another case", (r) => (r.tags = { "Livepeer-Fleet:region": "x" }), [["tags.Livepeer-Fleet:region", /reserved/]]],
     ["an empty key", (r) => (r.tags = { "": "x" }), [["tags", /tag keys must not be empty/]]],
+    ["AWS's prefix in capitals", (r) => (r.tags = { "AWS:team": "x" }), [["tags.AWS:team", /not start with `aws:` \(in any case\)/]]],
+    ["a key that would override the fleet's own GCP labels", (r) => (r.tags = { "livepeer-fleet-fleet": "other" }), [["tags.livepeer-fleet-fleet", /reserved \(the fleet's own GCP labels are `livepeer-fleet-\*`\)/]]],
     ["a newline in a value (it would split a log line or header)", (r) => (r.tags = { team: "video\nowner: mallory" }), [["tags.team", /tag values may hold letters, digits, spaces and `_ \. : \/ = \+ - @` only \(no newlines/]]],
     ["a key with a quote", (r) => (r.tags = { 'te"am': "video" }), [['tags.te"am', /tag keys may hold letters, digits/]]],
     ["41 tags (AWS allows 50 per resource; the fleet sets up to 10)", (r) => (r.tags = Object.fromEntries(Array.from({ length: 41 }, (_, i) => [`t${i}`, "x"]))), [["tags", /holds at most 40 tags/]]],
@@ -132,6 +134,18 @@ describe("AWS worker instance types carry the GPUs the pool declares", () => {
         r.regions[0].workers[0].extraInstanceTypes = [{ instanceType: "m7i.2xlarge", gpu: { model: "T4", count: 1 }, sessionsPerGpu: 20 }];
       },
       [[`${W}.extraInstanceTypes[0].instanceType`, /is not an NVIDIA GPU instance type/]],
+    ],
+  ])("refused: %s", (_n, m, expected) => void expectIssues(mutated(m), expected));
+});
+
+describe("other fields that must not be degenerate", () => {
+  test.each<[string, M, [string, RegExp][]]>([
+    ["a zero funding minimum (chain check passes an empty account; the balance alert never fires)", (r) => (r.funding = { minEthRedeemer: "0.0" }), [["funding.minEthRedeemer", /must be more than 0/]]],
+    ["the service URI on the redeemer's public name", (r) => (r.serviceUri = "https://redeemer.fleet.example.com:8935"), [["serviceUri", /uses the redeemer's hostname \(redeemer\.fleet\.example\.com\)/]]],
+    [
+      "51 gateway prices (each is part of every O's command line in its size-limited boot script)",
+      (r) => (r.pricing.pricePerGateway = Array.from({ length: 51 }, (_, i) => ({ address: `0x${String(i + 1).padStart(40, "0")}`, pricePerUnit: "100" }))),
+      [["pricing.pricePerGateway", /holds at most 50 gateways/]],
     ],
   ])("refused: %s", (_n, m, expected) => void expectIssues(mutated(m), expected));
 });

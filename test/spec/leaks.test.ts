@@ -116,6 +116,7 @@ describe("a stack spec that is not a mapping is refused without echoing it (1d)"
     ["a list of strings", [PW], ["[0]"]],
     ["rpcUrls as one string", { rpcUrls: RPC }, ["rpcUrls"]],
     ["the redeemer as a list", { redeemer: [{ password: PW }] }, ["redeemer[0].password"]],
+    ["an AI pool's model download token", { regions: [{ workers: [{ name: "t4" }, { name: "sdxl", modelCache: { source: "download", token: PW } }] }] }, ["regions[0].workers[1].modelCache.token"]],
   ])("plainSecretPaths finds the plain text in %s", (_n, raw, paths) => {
     expect(plainSecretPaths(raw)).toEqual(paths);
     const text = JSON.stringify(plainSecretIssues(raw));
