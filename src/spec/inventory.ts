@@ -24,8 +24,8 @@ const O_INGRESS = ["in-8935-internet", "in-8936-vpc", "in-8936-health-checks", "
 /** Suffixes of a node's names per cloud; `<self>` stands for the node's own name (GCP secret versions). */
 export const NODE_SUFFIXES: Record<"orchestrator" | "redeemer" | "reward" | "monitoring", Record<Cloud, string[]>> = {
   orchestrator: {
-    aws: ["drain", ...O_INGRESS, "keystore", "password", "out", "ssm", "noTranscoders", "notReady", "redemptionErrors"],
-    gcp: ["external", "internal", ...O_INGRESS, "keystore", "keystore-<self>", "password", "password-<self>", "logwriter", "metricwriter", "noTranscoders", "notReady", "redemptionErrors"],
+    aws: ["drain", ...O_INGRESS, "keystore", "password", "out", "ssm", "noTranscoders", "notReady", "silent", "redemptionErrors"],
+    gcp: ["external", "internal", ...O_INGRESS, "keystore", "keystore-<self>", "password", "password-<self>", "logwriter", "metricwriter", "noTranscoders", "notReady", "silent", "redemptionErrors"],
   },
   redeemer: {
     aws: ["in-8935-orchestrators", "in-8937-monitoring", "keystore", "password", "out", "ssm", "lowBalance", "redemptionErrors"],
@@ -36,8 +36,8 @@ export const NODE_SUFFIXES: Record<"orchestrator" | "redeemer" | "reward" | "mon
     gcp: ["data", "internal", "in-8937-monitoring", "keystore", "keystore-<self>", "password", "password-<self>", "logwriter", "metricwriter", "lowBalance", "rewardErrors"],
   },
   monitoring: {
-    aws: ["out", "ssm"],
-    gcp: ["data", "internal", "in-3000-iap", "logwriter", "metricwriter"],
+    aws: ["out", "ssm", "in-3000-cidrs-<cidr>"],
+    gcp: ["data", "internal", "in-3000-iap", "in-3000-cidrs", "logwriter", "metricwriter"],
   },
 };
 
@@ -68,7 +68,11 @@ export interface NameClaim {
   names: string[];
 }
 
-const withSuffixes = (stem: string, suffixes: string[], self: string) => [stem, ...suffixes.map((s) => join(stem, s.replace("<self>", self)))];
+/** `<self>` → the node's name; `<cidr>` → each Grafana source range, dashed (`203-0-113-0-24`). */
+const withSuffixes = (stem: string, suffixes: string[], self: string, cidrs: string[] = []) => [
+  stem,
+  ...suffixes.flatMap((s) => (s.includes("<cidr>") ? cidrs.map((c) => join(stem, s.replace("<cidr>", c.replace(/[./]/g, "-")))) : [join(stem, s.replace("<self>", self))])),
+];
 
 /** The owners of a spec's names in claim order (fleet, then per region: region, reserved nodes, orchestrators, pools). */
 export function nameClaims(spec: ParsedFleetSpec, zonesOf: (r: RegionSpec) => string[]): NameClaim[] {
@@ -88,7 +92,7 @@ export function nameClaims(spec: ParsedFleetSpec, zonesOf: (r: RegionSpec) => st
     out.push({ where: `${rp}.name`, value: r.name, label: `${rp}.name`, names: regionNames });
     // Nodes the fleet adds to a region: reserved in every region, so enabling one later cannot collide.
     for (const node of ["redeemer", "reward", MONITORING_NODE] as const) {
-      const nodeNames = withSuffixes(names.node(spec.name, r.name, node), NODE_SUFFIXES[node === MONITORING_NODE ? "monitoring" : node][cloud], node);
+      const nodeNames = withSuffixes(names.node(spec.name, r.name, node), NODE_SUFFIXES[node === MONITORING_NODE ? "monitoring" : node][cloud], node, spec.monitoring?.grafanaAllowedCidrs ?? []);
       if (node === "redeemer" && r.name === redeemerRegion) {
         // The redeemer admits the Os of other regions by their egress address: per zone (AWS NAT) or per O (GCP).
         for (const x of spec.regions) {

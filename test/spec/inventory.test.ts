@@ -36,7 +36,22 @@ const CASES: Case[] = [
     },
     baseDir: REF_DIR,
   },
+  {
+    label: "reference AI-only with Grafana source ranges (silence alarms, per-range ingress rules)",
+    raw: () => {
+      const r = referenceRaw();
+      r.regions[0].workers = r.regions[0].workers.filter((w: any) => w.kind === "ai");
+      r.monitoring.grafanaAllowedCidrs = ["203.0.113.0/24", "198.51.100.7/32"];
+      return r;
+    },
+    baseDir: REF_DIR,
+  },
   { label: "gcp example (GCP redeemer, reward, spot groups)", ...example("gcp") },
+  {
+    label: "gcp example with Grafana source ranges",
+    raw: () => ({ ...example("gcp").raw(), monitoring: { ...referenceRaw().monitoring, grafanaAllowedCidrs: ["203.0.113.0/24"] } }),
+    baseDir: example("gcp").baseDir,
+  },
   { label: "multi-region example (AWS redeemer admitting two clouds)", ...example("multi-region") },
   {
     label: "multi-region with the redeemer on GCP (admitting AWS zones)",
