@@ -74,6 +74,8 @@ export interface PlanDiff {
    * `<name> (with --redeemer)`: rollout replaces it only with that flag.
    */
   rolloutNeeded: string[];
+  /** Secret versions rewritten (a `secretsVersion` bump): nodes take changed values only when replaced. */
+  secretsRewritten?: string[];
   /**
    * With a preview: changed resources the preview has no step for (the ForceNew table decided them). Any
    * means the preview may not be of this stack and spec.
@@ -83,6 +85,7 @@ export interface PlanDiff {
   replaceByHand: string[];
 }
 
+const SECRET_VERSION_TYPES = new Set(["aws:secretsmanager/secretVersion:SecretVersion", "gcp:secretmanager/secretVersion:SecretVersion"]);
 const TEMPLATE_TYPES = new Set(["aws:ec2/launchTemplate:LaunchTemplate", "gcp:compute/instanceTemplate:InstanceTemplate", "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate"]);
 const PINNED_PARENT = /^livepeer-fleet:(aws|gcp):PinnedNode::(.+)$/;
 
@@ -111,8 +114,22 @@ export function disruptionOf(r: PlannedResource, all: Map<string, PlannedResourc
     case "gcp:compute/forwardingRule:ForwardingRule":
       return "replaces a region's load balancer: discovery through it stops until the new one is up";
     case "aws:ec2/eip:Eip":
-    case "gcp:compute/address:Address":
+      if (/:Network$/.test(parentType)) return "replaces a NAT address: the region's egress address changes (a redeemer in another region admits the new one in the same pulumi up; RPC providers or others that allowlist it must be told)";
       return "replaces a static address: the node's hostname (or the region's service record) points elsewhere";
+    case "gcp:compute/address:Address":
+      if (r.inputs.addressType === "INTERNAL") return "replaces a node's reserved internal address: the node, and the workers and nodes that dial it, must be replaced to use the new one";
+      return "replaces a static address: the node's hostname (or the region's service record) points elsewhere";
+    case "aws:secretsmanager/secretVersion:SecretVersion":
+    case "gcp:secretmanager/secretVersion:SecretVersion":
+      // Write-only values: a new version rewrites them (secretsVersion). Nodes read secrets at boot.
+      if (/-orch-secret(-|$)/.test(r.name)) return "rewrites the orchestrator secret: if its value changed, workers booting from now on present the new one while their O keeps the old one until it is replaced (roll the region right after pulumi up)";
+      return undefined;
+    case "aws:ec2/vpc:Vpc":
+    case "aws:ec2/subnet:Subnet":
+    case "gcp:compute/network:Network":
+    case "gcp:compute/subnetwork:Subnetwork":
+      // Mock ids come from names, so what is placed in it shows no change of its own: say it here.
+      return "replaces the region's network: everything placed in it (load balancer, orchestrators, workers, redeemer and reward nodes) goes with it; sessions drop and addresses change";
     case "aws:ec2/networkInterface:NetworkInterface":
       // Nothing dials the monitoring node (it scrapes the others): its address may change.
       if (role === "monitoring") return undefined;
@@ -191,7 +208,7 @@ export function diffPlans(before: Plan, after: Plan, preview?: PreviewSteps): Pl
     const byTable = () => replaces(r.type, changedKeys, r.inputs, n.inputs) || (providerChanged && r.custom) || providerMoved;
     if (preview && r.custom && !preview.covered.has(k)) notInPreview.push(k);
     const isReplace = preview && preview.covered.has(k) ? preview.replaced.has(k) : byTable();
-    const d = isReplace ? disruptionOf(n, b) : undefined;
+    const d = isReplace || SECRET_VERSION_TYPES.has(r.type) ? disruptionOf(n, b) : undefined;
     changes.push({ key: k, type: r.type, name: r.name, kind: isReplace ? "replace" : "update", changedKeys: keys, ...(d ? { disruption: d } : {}) });
   }
   changes.sort((x, y) => x.key.localeCompare(y.key));
@@ -207,6 +224,7 @@ export function diffPlans(before: Plan, after: Plan, preview?: PreviewSteps): Pl
     changes, disruptive: changes.filter((c) => c.disruption),
     rolloutNeeded: pinned.filter((n) => !isMonitoring(n)).map(shown), replaceByHand: pinned.filter(isMonitoring),
     ...(preview ? { notInPreview } : {}),
+    secretsRewritten: changes.filter((c) => c.kind !== "add" && c.kind !== "remove" && SECRET_VERSION_TYPES.has(c.type)).map((c) => c.name),
   };
 }
 
@@ -253,6 +271,9 @@ export function renderDiff(d: PlanDiff): string {
   lines.push(d.disruptive.length === 0 ? "no disruptive change" : `${d.disruptive.length} disruptive change${d.disruptive.length === 1 ? "" : "s"}: review before pulumi up`);
   if (d.rolloutNeeded?.length) {
     lines.push(`new templates for pinned nodes, taken only through \`livepeer-fleet rollout --region <region>\` (pulumi up does not replace them): ${d.rolloutNeeded.join(", ")}`);
+  }
+  if (d.secretsRewritten?.length) {
+    lines.push(`secret values rewritten (secretsVersion): nodes read secrets at boot, so each takes a changed value only when it is replaced (livepeer-fleet rollout for Os, the reward node and, with --redeemer, the redeemer; worker groups as their instances are replaced): ${d.secretsRewritten.join(", ")}`);
   }
   if (d.notInPreview?.length) {
     lines.push(`the preview has no step for ${d.notInPreview.length} changed resource${d.notInPreview.length === 1 ? "" : "s"} (the ForceNew table decided ${d.notInPreview.length === 1 ? "it" : "them"}; is the preview of this stack and spec?): ${d.notInPreview.join(", ")}`);

@@ -100,6 +100,15 @@ describe("diffs of real plans", () => {
     expect(disks).toEqual(expect.arrayContaining([["ref-use1-redeemer", expect.stringMatching(/redeemer's ticket queue/)], ["ref-use1-reward", expect.stringMatching(/reward node's data disk/)]]));
   });
 
+  test("a secretsVersion bump: the orchestrator secret's rewrite is disruptive, every rewritten secret is listed", async () => {
+    const next = await plan((r) => (r.secretsVersion = 2));
+    const d = diffPlans(base.plan, next.plan);
+    expect(d.disruptive.map((c) => [c.kind, c.key])).toEqual([["update", "aws:secretsmanager/secretVersion:SecretVersion::ref-use1-orch-secret"]]);
+    expect(d.disruptive[0].disruption).toMatch(/workers booting from now on present the new one while their O keeps the old one/);
+    expect(d.secretsRewritten).toEqual(expect.arrayContaining(["ref-use1-orch-secret", "ref-use1-o1-keystore", "ref-use1-o1-password", "ref-use1-rpc-proxy-config"]));
+    expect(renderDiff(d)).toContain("secret values rewritten (secretsVersion): nodes read secrets at boot, so each takes a changed value only when it is replaced");
+  });
+
   test("moving the service URI host replaces its record set member: flagged disruptive", async () => {
     const next = await plan((r) => (r.serviceUri = "https://lp.fleet.example.com:8935"));
     const d = diffPlans(base.plan, next.plan);
@@ -187,5 +196,24 @@ describe("diff rules on hand-made plans", () => {
     expect(diffPlans(g("eu-reward", "a"), g("eu-reward", "b")).disruptive.map((c) => c.disruption)).toEqual([expect.stringMatching(/orchestrator's group/)]);
     expect(diffPlans(g("redeemer", "a"), g("redeemer", "b")).disruptive.map((c) => c.disruption)).toEqual([expect.stringMatching(/redeemer/)]);
     expect(diffPlans(g("reward", "a"), g("reward", "b")).disruptive).toEqual([]);
+  });
+});
+
+describe("disruption texts by what the resource is", () => {
+  const res = (type: string, name: string, parent: string | null, inputs: Record<string, unknown>) => ({ type, name, parent, provider: "p1", custom: true, inputs });
+  const plan = (...resources: any[]) => ({ resources, outputs: {}, summary: {} }) as any;
+  const replaced = (type: string, name: string, parent: string | null, before: Record<string, unknown>, after: Record<string, unknown>) =>
+    diffPlans(plan(res(type, name, parent, before)), plan(res(type, name, parent, after))).disruptive.map((c) => [c.kind, c.disruption]);
+
+  test.each<[string, ReturnType<typeof replaced>, RegExp]>([
+    ["a NAT gateway's address", replaced("aws:ec2/eip:Eip", "f-r-nat-a", "livepeer-fleet:aws:Network::f-r", { domain: "vpc" }, { domain: "standard" }), /replaces a NAT address: the region's egress address changes/],
+    ["an O's Elastic IP", replaced("aws:ec2/eip:Eip", "f-r-o1", "livepeer-fleet:aws:PinnedNode::f-r-o1", { domain: "vpc" }, { domain: "standard" }), /replaces a static address: the node's hostname/],
+    ["a GCP node's internal address", replaced("gcp:compute/address:Address", "f-r-o1-internal", "livepeer-fleet:gcp:PinnedNode::f-r-o1", { addressType: "INTERNAL", address: "10.0.0.5" }, { addressType: "INTERNAL", address: "10.0.0.6" }), /reserved internal address/],
+    ["the VPC", replaced("aws:ec2/vpc:Vpc", "f-r", "livepeer-fleet:aws:Network::f-r", { cidrBlock: "10.40.0.0/16" }, { cidrBlock: "10.41.0.0/16" }), /replaces the region's network: everything placed in it/],
+    ["a GCP subnetwork", replaced("gcp:compute/subnetwork:Subnetwork", "f-r", "livepeer-fleet:gcp:Network::f-r", { ipCidrRange: "10.60.0.0/20" }, { ipCidrRange: "10.61.0.0/20" }), /replaces the region's network/],
+  ])("%s", (_n, got, re) => {
+    expect(got).toHaveLength(1);
+    expect(got[0][0]).toBe("replace");
+    expect(got[0][1]).toMatch(re);
   });
 });
