@@ -201,11 +201,13 @@ test("AWS: an orchestrator unhealthy at the load balancer alarms on the region's
   for (const region of ["use1", "apse1"]) {
     const a = byKey(`aws:cloudwatch/metricAlarm:MetricAlarm::lpf-${region}-lb-unhealthy`)!;
     expect(a.inputs).toMatchObject({ namespace: "AWS/NetworkELB", metricName: "UnHealthyHostCount", statistic: "Maximum", comparisonOperator: "GreaterThanThreshold", threshold: 0, treatMissingData: "notBreaching" });
-    // longer than the rollout command's budget for one O: drain bound (the example's rollout.drainSeconds,
-    // default 600) + the lifecycle hook's margin + the replacement's launch and boot
+    // the target group's count stays > 0 through a whole region rollout (one O after another): the window
+    // outlasts the rollout command's budget for all the region's Os: drain bound (the example's
+    // rollout.drainSeconds, default 600) + the lifecycle hook's margin + the replacement's launch and boot, each
+    const os = raw.regions.find((x: any) => x.name === region).orchestrators.length;
     const budget = (raw.rollout?.drainSeconds ?? 600) + LIFECYCLE_HOOK_MARGIN + O_REPLACE_SECONDS;
-    expect((a.inputs.period as number) * (a.inputs.evaluationPeriods as number)).toBeGreaterThan(budget);
-    expect((a.inputs.period as number) * (a.inputs.evaluationPeriods as number)).toBe(Math.ceil(budget / 60) * 60 + 120);
+    expect((a.inputs.period as number) * (a.inputs.evaluationPeriods as number)).toBeGreaterThan(os * budget);
+    expect((a.inputs.period as number) * (a.inputs.evaluationPeriods as number)).toBe(os * Math.ceil(budget / 60) * 60 + 120);
     const dims = a.inputs.dimensions as Record<string, string>;
     expect(dims.LoadBalancer).toMatch(new RegExp(`^net/lpf-${region}/`));
     expect(dims.TargetGroup).toMatch(new RegExp(`^targetgroup/lpf-${region}-8935/`));

@@ -2,6 +2,7 @@
  * spec → layout. Pure: every Livepeer decision (roles, argv, who reads which secret, which ports open
  * to whom, capacity) is made here once, for every cloud.
  */
+import { regionRolloutSecondsOf, VERSION_DRIFT } from "../spec/monitoring";
 import { CHAIN_IDS, PATHS, PORTS, BootSpec, ContainerUnit, FleetLayout, PinnedNodeLayout, RegionLayout, SecretEntry, SecretNeed, WorkerGroupLayout, DnsRecordLayout } from "./types";
 import { orchestratorArgv, redeemerArgv, rewardArgv, SECRET_FILES } from "./argv";
 import { workerGroups, orchestratorAiModels, O_AI_MODELS_FILE, modelTokenSecretId } from "./workers";
@@ -165,6 +166,10 @@ export function fleetWarnings(spec: FleetSpec): string[] {
     }
     if (r.orchestrators.length === 1) {
       out.push(`region ${r.name} has one orchestrator: replacing it (an update, a failure) drops its sessions; two or more allow rolling updates`);
+    }
+    const rollout = regionRolloutSecondsOf(spec, r.name);
+    if (spec.monitoring?.alerts && rollout.seconds >= VERSION_DRIFT.maxHours * 3600) {
+      out.push(`a whole rollout of region ${r.name} (${rollout.chainNodes} chain nodes one at a time) takes about ${Math.ceil(rollout.seconds / 3600)} hours, longer than the alerts' longest window (a day): the version-drift and load-balancer alerts fire during its rollouts; lower rollout.drainSeconds or split the region`);
     }
   }
   return out;

@@ -24,7 +24,7 @@ import type { FleetSpec } from "../spec/validate";
 import { privateZones, regionZones } from "../spec/validate";
 import { MONITORING_NODE, versionDriftHoursOf } from "../spec/monitoring";
 import { names } from "../naming";
-import { LIFECYCLE_HOOK_MARGIN, O_REPLACE_SECONDS } from "./drain";
+import { orchestratorRolloutSeconds } from "./budget";
 
 /** Host paths of the agents' config files (BootSpec.files) and where each container sees them. */
 export const AGENT_FILES = {
@@ -72,7 +72,7 @@ export function observability(spec: FleetSpec, r: RegionLayout): ObservabilityLa
       ? {
           alerts: {
             emails: [...m.alerts.email], nodeAlerts,
-            ...(r.cloud === "aws" ? { loadBalancerUnhealthyMinutes: lbUnhealthyMinutes(spec) } : {}),
+            ...(r.cloud === "aws" ? { loadBalancerUnhealthyMinutes: lbUnhealthyMinutes(spec, r.orchestrators.length) } : {}),
             // Drift needs two chain nodes to compare (the version gauge comes from the metrics-only listener).
             ...(nodes.length > 1 ? { versionDriftHours: versionDriftHoursOf(spec, r.name) } : {}),
           },
@@ -82,15 +82,20 @@ export function observability(spec: FleetSpec, r: RegionLayout): ObservabilityLa
 }
 
 /**
- * How long (minutes) the AWS load balancer may count an orchestrator unhealthy before its alarm fires: longer
- * than the rollout command's whole budget for one O (drain bound, the lifecycle hook's margin, the
- * replacement's launch and boot), so a planned rollout pages nobody. The per-O `notReady` alarm is the fast
- * signal: it knows a drain from a failure.
+ * How long (minutes) the AWS load balancer may count an orchestrator unhealthy before its alarm fires. Its
+ * metric (UnHealthyHostCount) is the whole target group's, and a rollout keeps one O out of it after another
+ * (the next drain starts when the last O is healthy again), so the window outlasts the rollout command's
+ * budget for all the region's Os (drain bound, lifecycle hook margin, replacement each), capped at a day
+ * (CloudWatch's evaluation limit). The per-O `notReady` alarm is the fast signal: it knows a drain from a
+ * failure.
  */
-export function lbUnhealthyMinutes(spec: FleetSpec): number {
-  return Math.ceil(((spec.rollout?.drainSeconds ?? 600) + LIFECYCLE_HOOK_MARGIN + O_REPLACE_SECONDS) / 60) + LB_UNHEALTHY_MARGIN_MINUTES;
+export function lbUnhealthyMinutes(spec: FleetSpec, orchestrators: number): number {
+  const perO = Math.ceil(orchestratorRolloutSeconds(spec.rollout?.drainSeconds ?? 600) / 60);
+  return Math.min(LB_UNHEALTHY_MAX_MINUTES, orchestrators * perO + LB_UNHEALTHY_MARGIN_MINUTES);
 }
-/** Slack on top of the rollout's per-O budget. */
+/** CloudWatch evaluates at most a day of 1-minute periods. */
+export const LB_UNHEALTHY_MAX_MINUTES = 1440;
+/** Slack on top of the rollout's budget. */
 export const LB_UNHEALTHY_MARGIN_MINUTES = 2;
 
 /** The low-balance threshold of a node's account, in wei (alerts.minEth, else the fleet's funding minimums). */

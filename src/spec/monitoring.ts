@@ -96,8 +96,9 @@ export function checkMonitoring(spec: ParsedFleetSpec, add: Add): void {
   if (h !== undefined && Number.isInteger(h) && h >= 1 && h <= VERSION_DRIFT.maxHours) {
     for (const r of spec.regions) {
       const { seconds, chainNodes } = regionRolloutSecondsOf(spec, r.name);
-      if (chainNodes < 2 || h * 3600 > seconds) continue;
-      add("monitoring.alerts.versionDriftHours", h, `is no longer than a whole rollout of ${r.name} (${chainNodes} chain nodes one at a time, about ${Math.ceil(seconds / 60)} minutes with the drain bound of ${spec.rollout?.drainSeconds ?? 600} s): the alert would page during every rollout; give at least ${Math.floor(seconds / 3600) + 1}, or leave it out (the default lengthens itself past each region's rollout)`);
+      // a rollout longer than a day cannot be outlasted: the plan warns instead (layout fleetWarnings)
+      if (chainNodes < 2 || h * 3600 > seconds || (h === VERSION_DRIFT.maxHours && seconds >= h * 3600)) continue;
+      add("monitoring.alerts.versionDriftHours", h, `is no longer than a whole rollout of ${r.name} (${chainNodes} chain nodes one at a time, about ${Math.ceil(seconds / 60)} minutes with the drain bound of ${spec.rollout?.drainSeconds ?? 600} s): the alert would page during every rollout; give at least ${Math.min(VERSION_DRIFT.maxHours, Math.floor(seconds / 3600) + 1)}, or leave it out (the default lengthens itself past each region's rollout)`);
       break;
     }
   }

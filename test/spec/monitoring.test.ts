@@ -3,7 +3,9 @@
  * would be accepted; a good section passes; no secret is echoed (loadError checks).
  */
 import { expectIssues, load, mutated } from "../helpers/spec";
-import { grafanaCidrProblem, versionDriftHoursOf } from "../../src/spec/monitoring";
+import { checkMonitoring, grafanaCidrProblem, versionDriftHoursOf } from "../../src/spec/monitoring";
+import { fleetWarnings } from "../../src/layout/layout";
+import { lbUnhealthyMinutes } from "../../src/layout/monitoring";
 import { buildLayout } from "../../src/layout/layout";
 
 test.each<[string, (r: any) => void, [string, RegExp][]]>([
@@ -67,9 +69,9 @@ test("without monitoring: no monitoring node, no metrics-only listener; agents a
 
 test("alert windows follow the spec: the version-drift hours (default 6), the load balancer's window after the drain bound", () => {
   const def = buildLayout(load(mutated(() => undefined))).regions[0].observability!.alerts!;
-  expect([def.versionDriftHours, def.loadBalancerUnhealthyMinutes]).toEqual([6, 28 + 2]); // (600 s drain + 180 s hook margin + 900 s replacement) / 60 + 2
+  expect([def.versionDriftHours, def.loadBalancerUnhealthyMinutes]).toEqual([6, 2 * 28 + 2]); // 2 Os × (600 s drain + 180 s hook margin + 900 s replacement) / 60 + 2
   const tuned = buildLayout(load(mutated((r) => { r.monitoring.alerts.versionDriftHours = 12; r.rollout = { drainSeconds: 1830 }; }))).regions[0].observability!.alerts!;
-  expect([tuned.versionDriftHours, tuned.loadBalancerUnhealthyMinutes]).toEqual([12, 49 + 2]); // ceil((1830 + 180 + 900) / 60) + 2
+  expect([tuned.versionDriftHours, tuned.loadBalancerUnhealthyMinutes]).toEqual([12, 2 * 49 + 2]); // 2 × ceil((1830 + 180 + 900) / 60) + 2
   // left out, the window lengthens past a long region's whole rollout (capped at a day)
   const sized = (os: number, given?: number) => versionDriftHoursOf({
     regions: [{ name: "x", orchestrators: Array.from({ length: os }, (_, i) => ({ name: `o${i}` })) }],
@@ -81,4 +83,21 @@ test("alert windows follow the spec: the version-drift hours (default 6), the lo
   const a = alone.regions[0].observability!.alerts!;
   expect(a.versionDriftHours).toBeUndefined();
   expect(a.nodeAlerts.map((x) => x.alert)).toContain("notReady");
+});
+
+test("a region whose whole rollout outlasts a day: 24 hours is accepted (no value could outlast it), the plan warns, the LB window is capped at a day", () => {
+  const fleet = load(mutated((r) => (r.rollout = { drainSeconds: 3600 })));
+  const spec = fleet.spec as any;
+  // 20 Os × 4680 s = 26 h (the parsed spec, grown past what fixture wallets allow: these checks are pure)
+  spec.regions[0].orchestrators = Array.from({ length: 20 }, (_, i) => ({ ...spec.regions[0].orchestrators[0], name: `o${i}` }));
+  const issues: string[] = [];
+  spec.monitoring.alerts.versionDriftHours = 24;
+  checkMonitoring(spec, (p, _v, m) => issues.push(`${p}: ${m}`));
+  expect(issues).toEqual([]);
+  spec.monitoring.alerts.versionDriftHours = 12;
+  checkMonitoring(spec, (p, _v, m) => issues.push(`${p}: ${m}`));
+  expect(issues).toEqual([expect.stringMatching(/^monitoring\.alerts\.versionDriftHours: is no longer than a whole rollout of use1 \(22 chain nodes .*give at least 24,/)]);
+  expect(fleetWarnings(spec)).toContainEqual(expect.stringMatching(/a whole rollout of region use1 \(22 chain nodes one at a time\) takes about 27 hours, longer than the alerts' longest window \(a day\)/));
+  expect(lbUnhealthyMinutes(spec, 20)).toBe(1440);
+  expect(lbUnhealthyMinutes(spec, 2)).toBe(2 * 78 + 2);
 });
