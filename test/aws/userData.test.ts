@@ -1,7 +1,7 @@
 /**
  * EC2 user-data end to end: the launch templates carry the gzip-compressed boot script, and a spec whose
- * script is over EC2's limit even compressed fails `livepeer-fleet plan` (a real CLI process, where the
- * SDK's failure surfaces as an unhandled rejection) with a message naming the node; never exit 0.
+ * script is over EC2's limit even compressed is refused naming the node; the longest gateway price list
+ * validation accepts still fits (a real CLI process).
  */
 import { spawnSync } from "child_process";
 import * as crypto from "crypto";
@@ -13,7 +13,7 @@ import { stringify } from "yaml";
 import { referenceRaw, REF_DIR, ROOT } from "../helpers/spec";
 import { planSpec } from "../../src/cli/plan";
 import { decodeUserData, isGzip } from "../helpers/userData";
-import { USER_DATA_LIMIT } from "../../src/aws/userData";
+import { encodeUserData, USER_DATA_LIMIT } from "../../src/aws/userData";
 
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "lpf-userdata-"));
 afterAll(() => fs.rmSync(TMP, { recursive: true, force: true }));
@@ -59,20 +59,35 @@ test("reference fleet: every launch template's user-data is gzip within 16 KB; t
   expect(sizes.find((s) => s.name === "ref-use1-o1")!.raw).toBeGreaterThan(USER_DATA_LIMIT);
 });
 
-test("a spec whose boot script is over EC2's limit even compressed fails the plan, naming the node (exit 3, message on stderr, nothing on stdout)", () => {
-  const file = referenceAt((raw) => (raw.pricing.pricePerGateway = gateways(300)));
-  const r = cli("plan", "--config", file, "--format", "json");
+test("a boot script over EC2's limit even compressed is refused, naming the node", () => {
+  const incompressible = crypto.randomBytes(20000).toString("hex");
+  expect(() => encodeUserData("o1", incompressible)).toThrow(/^the boot script of node o1 is \d+ bytes gzip-compressed \(40000 raw\); EC2 user-data is limited to 16384 bytes$/);
+});
+
+test("a launch template whose user-data fails inside the SDK (an apply that throws) fails the plan: exit 3, the error on stderr, nothing on stdout", () => {
+  // a test double of LaunchTemplate whose userData Output rejects for one node, as an oversized script would
+  const prelude = `
+    const ec2 = require("@pulumi/aws/ec2"); const pulumi = require("@pulumi/pulumi"); const Real = ec2.LaunchTemplate;
+    Object.defineProperty(ec2, "LaunchTemplate", { configurable: true, value: class extends Real {
+      constructor(name, args, opts) { super(name, { ...args, userData: pulumi.output(args.userData).apply((u) => { if (name === "ref-use1-o1") throw new Error("user-data of " + name + " refused by a test double"); return u; }) }, opts); }
+    } });
+    require("./src/cli/main.ts").main(process.argv.slice(1));`;
+  const r = spawnSync(process.execPath, ["-r", "./bin/register.js", "-e", prelude, "plan", "--config", path.join(REF_DIR, "fleet.yaml"), "--format", "json"], { cwd: ROOT, encoding: "utf8", timeout: 120000 });
   expect(r.status).toBe(3);
   expect(r.stdout).toBe("");
-  expect(r.stderr).toMatch(/the boot script of node o1 is \d+ bytes gzip-compressed \(\d+ raw\); EC2 user-data is limited to 16384 bytes/);
+  expect(r.stderr).toMatch(/error serializing property "userData": user-data of ref-use1-o1 refused by a test double/);
   expect(r.stderr).not.toContain("ended without finishing");
 });
 
-test("the same price list for fewer gateways fits, and plans (exit 0)", () => {
-  const file = referenceAt((raw) => (raw.pricing.pricePerGateway = gateways(40)));
+test("the longest gateway price list validation accepts (50, random addresses and prices: incompressible) fits, and plans (exit 0); one more is refused (exit 1)", () => {
+  const file = referenceAt((raw) => (raw.pricing.pricePerGateway = gateways(50)));
   const r = cli("plan", "--config", file, "--format", "json");
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
   const lt = JSON.parse(r.stdout).resources.find((x: any) => x.name === "ref-use1-o1" && x.type === "aws:ec2/launchTemplate:LaunchTemplate");
   expect(decodeUserData(lt.inputs.userData)).toContain("-pricePerGateway");
+  expect(Buffer.from(lt.inputs.userData, "base64").length).toBeLessThanOrEqual(USER_DATA_LIMIT);
+  const over = cli("plan", "--config", referenceAt((raw) => (raw.pricing.pricePerGateway = gateways(51))), "--format", "json");
+  expect([over.status, over.stdout]).toEqual([1, ""]);
+  expect(over.stderr).toContain("pricing.pricePerGateway: holds at most 50 gateways");
 });
