@@ -147,3 +147,27 @@ export function checkNameCollisions(spec: ParsedFleetSpec, zonesOf: (r: RegionSp
     }
   }
 }
+
+/**
+ * GCP service account ids (6–30 characters, per project) are derived from node and group names and padded or
+ * cut (naming.gcpServiceAccountId): two identities of one project must not end up with one id.
+ */
+export function checkGcpServiceAccounts(spec: ParsedFleetSpec, add: Add, skip: (where: string) => boolean = () => false): void {
+  const seen = new Map<string, string>();
+  spec.regions.forEach((r, ri) => {
+    if (r.cloud !== "gcp") return;
+    const rp = `regions[${ri}]`;
+    const ids: [id: string, where: string, value: unknown][] = [
+      ...(["redeemer", "reward", MONITORING_NODE] as const).map((n): [string, string, unknown] => [n, `${rp}.name`, r.name]),
+      ...r.orchestrators.map((o, oi): [string, string, unknown] => [o.name, `${rp}.orchestrators[${oi}].name`, o.name]),
+      ...r.workers.flatMap((w, wi) => r.orchestrators.map((o): [string, string, unknown] => [join(w.name, o.name), `${rp}.workers[${wi}].name`, w.name])),
+    ];
+    for (const [id, where, value] of ids) {
+      if (skip(where)) continue;
+      const accountId = `${r.project}/${names.gcpServiceAccountId(spec.name, r.name, id)}`;
+      const prior = seen.get(accountId);
+      if (prior !== undefined && prior !== where) add(where, value, `gives the GCP service account id "${accountId.split("/")[1]}" in project ${r.project}, as ${prior} does (ids are cut to 30 or padded to 6 characters); choose names that differ more`);
+      else if (prior === undefined) seen.set(accountId, where);
+    }
+  });
+}

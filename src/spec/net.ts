@@ -14,7 +14,7 @@ export function parseIpv4(ip: string): number | undefined {
 export const formatIpv4 = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
 
 export function parseCidr(cidr: string): { base: number; prefix: number } | undefined {
-  const m = /^([\d.]+)\/(\d{1,2})$/.exec(cidr);
+  const m = /^([\d.]+)\/(0|[1-9]\d?)$/.exec(cidr); // canonical prefix: no leading zero (`/08`)
   if (!m) return undefined;
   const base = parseIpv4(m[1]);
   const prefix = Number(m[2]);

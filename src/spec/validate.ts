@@ -14,7 +14,7 @@ import { cidrContains, parseCidr, parseIpv4, managedSubnets, zoneIndex, defaultN
 import { latencyRegion } from "../dns/latency";
 import { checkPool, checkRegionPools, reservedSuffixProblem } from "./pools";
 import { checkMonitoring, MONITORING_NODE } from "./monitoring";
-import { checkNameCollisions } from "./inventory";
+import { checkGcpServiceAccounts, checkNameCollisions } from "./inventory";
 import { checkRegionName, checkMachineImage, checkMachineType, checkGcpProject, checkGcpGpu, isZoneOf, zoneExample, GCP_RESERVED, AWS_RESERVED } from "./clouds";
 
 export type FleetSpec = ParsedFleetSpec;
@@ -384,6 +384,7 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
   });
 
   checkNameCollisions(spec, regionZones, add, (where) => refusedNames.has(where));
+  checkGcpServiceAccounts(spec, add, (where) => refusedNames.has(where));
 
   // ---- fleet-wide roles --------------------------------------------------------------------------
   const regionOf = (name: string, where: string) => {
@@ -479,6 +480,7 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
   const onGcp = spec.regions.some((r) => r.cloud === "gcp");
   for (const [k, v] of tagEntries) {
     if (k.length === 0) add("tags", k, "tag keys must not be empty");
+    if (k.toLowerCase() === "name") add(`tags.${k}`, k, "is set by livepeer-fleet on each resource (its own name); choose another key");
     if (k.length > 128 || k.toLowerCase().startsWith("aws:")) add(`tags.${k}`, k, "tag keys must be ≤ 128 characters and not start with `aws:` (in any case)");
     else if (k.toLowerCase().startsWith("livepeer-fleet") && !k.toLowerCase().startsWith("livepeer-fleet:")) add(`tags.${k}`, k, "tag keys starting with `livepeer-fleet` are reserved (the fleet's own GCP labels are `livepeer-fleet-*`)");
     if (!TAG_TEXT.test(k)) add(`tags.${k}`, k, "tag keys may hold letters, digits, spaces and `_ . : / = + - @` only (the character set AWS accepts on every service)");

@@ -62,6 +62,7 @@ describe("tags", () => {
     ["any livepeer-fleet: key", (r) => (r.tags = { "livepeer-fleet:owner": "me" }), [["tags.livepeer-fleet:owner", /reserved/]]],
     ["the namespace in another case", (r) => (r.tags = { "Livepeer-Fleet:region": "x" }), [["tags.Livepeer-Fleet:region", /reserved/]]],
     ["an empty key", (r) => (r.tags = { "": "x" }), [["tags", /tag keys must not be empty/]]],
+    ["Name (the fleet sets it per resource)", (r) => (r.tags = { Name: "prod" }), [["tags.Name", /is set by livepeer-fleet on each resource/]]],
     ["AWS's prefix in capitals", (r) => (r.tags = { "AWS:team": "x" }), [["tags.AWS:team", /not start with `aws:` \(in any case\)/]]],
     ["a key that would override the fleet's own GCP labels", (r) => (r.tags = { "livepeer-fleet-fleet": "other" }), [["tags.livepeer-fleet-fleet", /reserved \(the fleet's own GCP labels are `livepeer-fleet-\*`\)/]]],
     ["a newline in a value (it would split a log line or header)", (r) => (r.tags = { team: "video\nowner: mallory" }), [["tags.team", /tag values may hold letters, digits, spaces and `_ \. : \/ = \+ - @` only \(no newlines/]]],

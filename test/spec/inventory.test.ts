@@ -11,7 +11,7 @@ import { planSpec, FleetPlan } from "../../src/cli/plan";
 import { nameClaims } from "../../src/spec/inventory";
 import { loadFleet, regionZones } from "../../src/spec/validate";
 import { FleetConfigError } from "../../src/spec/errors";
-import { ROOT, referenceRaw, REF_DIR, load, mutated, expectIssues, euRegion } from "../helpers/spec";
+import { ROOT, referenceRaw, REF_DIR, load, mutated, expectIssues, euRegion, gcpRegion, issuesOf } from "../helpers/spec";
 
 const example = (dir: string) => {
   const base = path.join(ROOT, "examples", dir);
@@ -168,4 +168,15 @@ describe("collisions the inventory refuses, with the owner named", () => {
     });
     expect(() => load(raw)).not.toThrow();
   });
+});
+
+test("two GCP identities whose service account ids end up equal (padding to 6 characters) are refused", () => {
+  const issues = issuesOf(mutated((r) => {
+    r.name = "g";
+    const eu = gcpRegion("europe-west4", "e");
+    eu.workers = [];
+    eu.orchestrators = [{ ...eu.orchestrators[0], name: "o" }, { ...eu.orchestrators[0], name: "o-sa", zone: "europe-west4-b" }];
+    r.regions.push(eu);
+  }));
+  expect(issues.map((i) => [i.path, i.message])).toContainEqual(["regions[1].orchestrators[1].name", expect.stringMatching(/gives the GCP service account id "g-e-o-sa" in project lpf-example-eu, as regions\[1\]\.orchestrators\[0\]\.name does/)]);
 });

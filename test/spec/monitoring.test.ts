@@ -17,6 +17,7 @@ test.each<[string, (r: any) => void, [string, RegExp][]]>([
   ["Grafana open to half the internet twice", (r) => (r.monitoring.grafanaAllowedCidrs = ["0.0.0.0/1", "128.0.0.0/1"]), [["monitoring.grafanaAllowedCidrs[0]", /\/8 or narrower/], ["monitoring.grafanaAllowedCidrs[1]", /\/8 or narrower/]]],
   ["a CIDR with host bits", (r) => (r.monitoring.grafanaAllowedCidrs = ["203.0.113.7/24"]), [["monitoring.grafanaAllowedCidrs[0]", /must be an IPv4 CIDR with no host bits set, like `203\.0\.113\.0\/24`/]]],
   ["not a CIDR", (r) => (r.monitoring.grafanaAllowedCidrs = ["office"]), [["monitoring.grafanaAllowedCidrs[0]", /must be an IPv4 CIDR/]]],
+  ["a prefix with a leading zero (/08: another spelling of /8)", (r) => (r.monitoring.grafanaAllowedCidrs = ["10.0.0.0/8", "10.0.0.0/08"]), [["monitoring.grafanaAllowedCidrs[1]", /must be an IPv4 CIDR with no host bits set/]]],
   ["a CIDR twice", (r) => (r.monitoring.grafanaAllowedCidrs = ["203.0.113.0/24", "203.0.113.0/24"]), [["monitoring.grafanaAllowedCidrs[1]", /is listed twice/]]],
   ["a bad e-mail", (r) => (r.monitoring.alerts.email = ["ops@", "ops at example.com"]), [["monitoring.alerts.email[0]", /must be an e-mail address like `ops@example\.com`/], ["monitoring.alerts.email[1]", /must be an e-mail address/]]],
   ["no e-mail", (r) => (r.monitoring.alerts.email = []), [["monitoring.alerts.email", /needs at least one address/]]],
