@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import { readTextFile } from "../files";
 import type { Plan } from "../plan/engine";
-import { diffPlans, renderDiff, replacedInPreview, PlanDiff } from "../plan/diff";
+import { diffPlans, renderDiff, replacedInPreview, PlanDiff, PreviewSteps } from "../plan/diff";
 
 /** A bad `--diff` / `--preview` file: a usage error (exit 2), not a spec problem. */
 export class PlanFileError extends Error {
@@ -30,20 +30,46 @@ export function readPlanJson(file: string, flag: string): any {
   }
 }
 
-/** Reads a `pulumi preview --json` document: it must hold a `steps` list. */
+/** Reads a `pulumi preview --json` document: it must hold a `steps` list of `{ op, urn }`. */
 export function readPreviewJson(file: string): any {
   const doc = readPlanJson(file, "--preview");
   if (!doc || !Array.isArray(doc.steps)) {
     throw new PlanFileError("--preview", file, "holds no `steps` list; give the output of `pulumi preview --json` for this stack");
   }
+  const bad = doc.steps.findIndex((s: any) => !s || typeof s !== "object" || typeof s.op !== "string" || typeof s.urn !== "string" || !s.urn.startsWith("urn:pulumi:"));
+  if (bad >= 0) throw new PlanFileError("--preview", file, `has a step (steps[${bad}]) without a string \`op\` and a \`urn:pulumi:…\` urn; give the output of \`pulumi preview --json\``);
   return doc;
 }
 
-export function diffAgainst(current: Plan, oldFile: string, previewFile?: string): { diff: PlanDiff; text: string } {
-  const old = readPlanJson(oldFile, "--diff");
+/** Checks an earlier plan's shape: a `resources` list of `{ type, name, parent, provider, custom, inputs }`. */
+export function checkPlanShape(old: any, file: string): void {
   if (!old || !Array.isArray(old.resources)) {
-    throw new PlanFileError("--diff", oldFile, "holds no `resources` list; give the output of `livepeer-fleet plan --format json`");
+    throw new PlanFileError("--diff", file, "holds no `resources` list; give the output of `livepeer-fleet plan --format json`");
   }
-  const diff = diffPlans(old as Plan, current, previewFile ? replacedInPreview(readPreviewJson(previewFile)) : undefined);
+  const bad = old.resources.findIndex((r: any) => !r || typeof r !== "object" || typeof r.type !== "string" || typeof r.name !== "string" || !r.inputs || typeof r.inputs !== "object" || Array.isArray(r.inputs));
+  if (bad >= 0) throw new PlanFileError("--diff", file, `has a resource (resources[${bad}]) without a string \`type\` and \`name\` and an \`inputs\` object; give the output of \`livepeer-fleet plan --format json\``);
+}
+
+/**
+ * A preview of another stack or project cannot be this plan's: refused. A plan of a plain fleet file has no
+ * stack of its own (it is named after the file), so then only the project is compared.
+ */
+function checkPreviewStack(steps: PreviewSteps, current: Plan, file: string, stackKnown: boolean): void {
+  const project = String(current.summary?.project ?? "");
+  const stack = String(current.summary?.stack ?? "");
+  for (const sp of steps.stacks) {
+    const [s, p] = sp.split("::");
+    if (p !== project || (stackKnown && s !== stack)) {
+      throw new PlanFileError("--preview", file, `is a preview of stack ${JSON.stringify(s)} of project ${JSON.stringify(p)}; this plan is of ${stackKnown ? `stack ${JSON.stringify(stack)}` : "a fleet file"} of project ${JSON.stringify(project)}`);
+    }
+  }
+}
+
+export function diffAgainst(current: Plan, oldFile: string, previewFile?: string, opts: { stackKnown?: boolean } = {}): { diff: PlanDiff; text: string } {
+  const old = readPlanJson(oldFile, "--diff");
+  checkPlanShape(old, oldFile);
+  const steps = previewFile ? replacedInPreview(readPreviewJson(previewFile)) : undefined;
+  if (steps && previewFile) checkPreviewStack(steps, current, previewFile, opts.stackKnown ?? true);
+  const diff = diffPlans(old as Plan, current, steps);
   return { diff, text: renderDiff(diff) };
 }

@@ -37,11 +37,13 @@ function parseFlags(args: string[]): Record<string, string> {
     if (!m) throw new UsageError(`unexpected argument ${JSON.stringify(a)}`);
     if (Object.prototype.hasOwnProperty.call(flags, m[1])) throw new UsageError(`--${m[1]} is given more than once`);
     if (!PLAN_FLAGS.includes(m[1])) throw new UsageError(`unknown flag --${m[1]}`);
-    if (m[2] !== undefined) flags[m[1]] = m[2];
-    else if (m[1] === "help" || m[1] === "fail-on-disruptive") flags[m[1]] = "true";
-    else {
-      const v = args[++i];
-      if (v === undefined || v.startsWith("--")) throw new UsageError(`--${m[1]} needs a value`);
+    const boolean = m[1] === "help" || m[1] === "fail-on-disruptive";
+    if (boolean) {
+      if (m[2] !== undefined) throw new UsageError(`--${m[1]} takes no value`);
+      flags[m[1]] = "true";
+    } else {
+      const v = m[2] ?? args[++i];
+      if (v === undefined || v === "" || (m[2] === undefined && v.startsWith("--"))) throw new UsageError(`--${m[1]} needs a value`);
       flags[m[1]] = v;
     }
   }
@@ -92,14 +94,14 @@ export async function run(argv: string[], io: Io = { out: (s) => process.stdout.
     const { planFile } = await import("./plan");
     if (flags.diff) {
       // check the earlier plan (and preview) before spending time on a new one
-      const { readPlanJson, readPreviewJson } = await import("./diff");
-      readPlanJson(flags.diff, "--diff");
+      const { readPlanJson, readPreviewJson, checkPlanShape } = await import("./diff");
+      checkPlanShape(readPlanJson(flags.diff, "--diff"), flags.diff);
       if (flags.preview) readPreviewJson(flags.preview);
     }
     const fp = await planFile(flags.config);
     if (flags.diff) {
       const { diffAgainst } = await import("./diff");
-      const { diff, text } = diffAgainst(fp.plan, flags.diff, flags.preview);
+      const { diff, text } = diffAgainst(fp.plan, flags.diff, flags.preview, { stackKnown: fp.specKind !== "fleet" });
       io.out(format === "json" ? JSON.stringify(diff, null, 2) + "\n" : text);
       return flags["fail-on-disruptive"] && diff.disruptive.length > 0 ? 4 : 0;
     }

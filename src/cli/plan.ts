@@ -17,6 +17,8 @@ export interface FleetPlan {
   plan: Plan;
   layout: FleetLayout;
   fleet: Fleet;
+  /** Read from a Pulumi stack file (its stack name is the real one) or a plain fleet file (named after the file). */
+  specKind?: "stack" | "fleet";
 }
 
 /** Reads, validates and plans a spec file. Throws FleetConfigError for a bad spec (nothing is planned). */
@@ -26,7 +28,7 @@ export async function planFile(file: string): Promise<FleetPlan> {
     const plain = plainSecretIssues(f.raw);
     if (plain.length > 0) throw new FleetConfigError(plain);
   }
-  return planSpec(f.raw, { baseDir: f.baseDir, project: projectName(f.baseDir) ?? "livepeer-fleet", stack: f.stack });
+  return { ...(await planSpec(f.raw, { baseDir: f.baseDir, project: projectName(f.baseDir) ?? "livepeer-fleet", stack: f.stack })), specKind: f.kind };
 }
 
 /** Validates and plans a raw spec object (keystore paths relative to baseDir). */

@@ -201,14 +201,30 @@ export function diffPlans(before: Plan, after: Plan, preview?: PreviewSteps): Pl
     const changedKeys = changedInputKeys(r.inputs, n.inputs);
     const providerChanged = r.provider !== n.provider;
     const providerMovedEarly = r.custom && !!n.provider && changedProviders.has(n.provider);
-    if (changedKeys.length === 0 && !providerChanged && !providerMovedEarly) continue;
-    const keys = providerChanged ? [...changedKeys, "(provider)"] : providerMovedEarly ? [...changedKeys, `(provider ${n.provider} moved)`] : changedKeys;
+    // A new parent is a new URN: the engine deletes and recreates the resource (no aliases are declared).
+    const parentChanged = (r.parent ?? null) !== (n.parent ?? null);
+    // A replacement only the engine knows of (a cascade through a computed id, a provider upgrade).
+    const previewOnly = !!preview?.replaced.has(k);
+    if (changedKeys.length === 0 && !providerChanged && !providerMovedEarly && !parentChanged && !previewOnly) continue;
+    const keys = [
+      ...changedKeys,
+      ...(providerChanged ? ["(provider)"] : providerMovedEarly ? [`(provider ${n.provider} moved)`] : []),
+      ...(parentChanged ? ["(parent)"] : []),
+      ...(changedKeys.length === 0 && !providerChanged && !providerMovedEarly && !parentChanged ? ["(preview)"] : []),
+    ];
     // A provider whose inputs change (region, account, project) moves every resource it manages.
     const providerMoved = r.custom && !!n.provider && changedProviders.has(n.provider);
-    const byTable = () => replaces(r.type, changedKeys, r.inputs, n.inputs) || (providerChanged && r.custom) || providerMoved;
-    if (preview && r.custom && !preview.covered.has(k)) notInPreview.push(k);
-    const isReplace = preview && preview.covered.has(k) ? preview.replaced.has(k) : byTable();
-    const d = isReplace || SECRET_VERSION_TYPES.has(r.type) ? disruptionOf(n, b) : undefined;
+    const byTable = () => replaces(r.type, changedKeys, r.inputs, n.inputs) || (providerChanged && r.custom) || providerMoved || parentChanged;
+    // The preview decides where it has a real step for the resource; a `same` step for a resource whose
+    // inputs changed contradicts the plans (a stale preview, or another spec's): the table decides, listed.
+    const op = preview?.ops.get(k);
+    const previewDecides = op !== undefined && !NO_CHANGE_OPS.has(op);
+    if (preview && r.custom && !previewDecides) notInPreview.push(k);
+    const isReplace = previewDecides ? preview!.replaced.has(k) : byTable() || previewOnly;
+    const shrinks = r.type === "aws:ebs/volume:Volume" && changedKeys.includes("size") && Number(n.inputs.size) < Number(r.inputs.size);
+    const d = shrinks
+      ? `shrinks an EBS volume (${r.inputs.size} → ${n.inputs.size} GiB): EBS volumes only grow, so pulumi up fails; keep ${r.inputs.size} GiB or more`
+      : isReplace || SECRET_VERSION_TYPES.has(r.type) ? disruptionOf(n, b) : undefined;
     changes.push({ key: k, type: r.type, name: r.name, kind: isReplace ? "replace" : "update", changedKeys: keys, ...(d ? { disruption: d } : {}) });
   }
   changes.sort((x, y) => x.key.localeCompare(y.key));
@@ -238,27 +254,38 @@ function nodeRoles(plan: Plan): Map<string, string> {
   return out;
 }
 
-/** What a `pulumi preview --json` document says: the keys (`type::name`) it replaces, and every key it has a step for. */
+/** What a `pulumi preview --json` document says: each key's (`type::name`) step, the keys it replaces, and the stacks its URNs name. */
 export interface PreviewSteps {
+  ops: Map<string, string>;
   replaced: Set<string>;
-  covered: Set<string>;
+  /** `<stack>::<project>` of every step's URN. */
+  stacks: Set<string>;
 }
+
+/** Steps that say a resource does not change. */
+const NO_CHANGE_OPS = new Set(["same", "read", "refresh", "discard", "import"]);
 
 /** Reads a `pulumi preview --json` document's steps. */
 export function replacedInPreview(preview: any): PreviewSteps {
   const replaced = new Set<string>();
-  const covered = new Set<string>();
+  const ops = new Map<string, string>();
+  const stacks = new Set<string>();
   for (const s of preview?.steps ?? []) {
-    const urn: string = s?.urn ?? "";
+    const urn: string = typeof s?.urn === "string" ? s.urn : "";
     const parts = urn.split("::");
     const type = (parts[2] ?? "").split("$").pop() ?? "";
     const name = parts.slice(3).join("::");
-    if (!type || !name) continue;
-    covered.add(`${type}::${name}`);
-    if (["replace", "create-replacement", "delete-replaced"].includes(s?.op)) replaced.add(`${type}::${name}`);
+    if (!urn.startsWith("urn:pulumi:") || !type || !name) continue;
+    stacks.add(`${parts[0].slice("urn:pulumi:".length)}::${parts[1]}`);
+    const key = `${type}::${name}`;
+    const op = typeof s.op === "string" ? s.op : "";
+    // one resource may have several steps (create-replacement, then delete-replaced): a replace wins
+    if (!ops.has(key) || REPLACE_OPS.has(op)) ops.set(key, op);
+    if (REPLACE_OPS.has(op)) replaced.add(key);
   }
-  return { replaced, covered };
+  return { ops, replaced, stacks };
 }
+const REPLACE_OPS = new Set(["replace", "create-replacement", "delete-replaced"]);
 
 export function renderDiff(d: PlanDiff): string {
   const counts = { add: 0, remove: 0, update: 0, replace: 0 } as Record<ChangeKind, number>;
@@ -276,7 +303,7 @@ export function renderDiff(d: PlanDiff): string {
     lines.push(`secret values rewritten (secretsVersion): nodes read secrets at boot, so each takes a changed value only when it is replaced (livepeer-fleet rollout for Os, the reward node and, with --redeemer, the redeemer; worker groups as their instances are replaced): ${d.secretsRewritten.join(", ")}`);
   }
   if (d.notInPreview?.length) {
-    lines.push(`the preview has no step for ${d.notInPreview.length} changed resource${d.notInPreview.length === 1 ? "" : "s"} (the ForceNew table decided ${d.notInPreview.length === 1 ? "it" : "them"}; is the preview of this stack and spec?): ${d.notInPreview.join(", ")}`);
+    lines.push(`the preview has no step, or a no-change step, for ${d.notInPreview.length} changed resource${d.notInPreview.length === 1 ? "" : "s"} (the ForceNew table decided ${d.notInPreview.length === 1 ? "it" : "them"}; is the preview of this stack and spec?): ${d.notInPreview.join(", ")}`);
   }
   if (d.replaceByHand?.length) {
     lines.push(`new templates for monitoring nodes, taken when you replace them (terminate the instance / recreate the VM; the Prometheus volume is kept; rollout does not): ${d.replaceByHand.join(", ")}`);

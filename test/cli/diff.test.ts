@@ -38,11 +38,34 @@ test("a diff against an earlier JSON plan flags a replaced static address as dis
     [["--fail-on-disruptive"], "--fail-on-disruptive needs --diff OLD.json"],
     [["--diff", oldFile, "--format", "markdown"], "a diff prints as text or json"],
     [["--bogus"], "unknown flag --bogus"],
+    [["--diff", oldFile, "--fail-on-disruptive=false"], "--fail-on-disruptive takes no value"],
+    [["--diff="], "--diff needs a value"],
+    [["--diff", ""], "--diff needs a value"],
   ] as const) {
     const e = io();
     expect(await run(["plan", "--config", REF, ...argv], e.io)).toBe(2);
     expect(e.o.err).toContain(msg);
   }
+  // malformed entries are usage errors (exit 2), never a crash
+  const shapes: [string, string, string][] = [
+    ["--diff", JSON.stringify({ resources: [{ type: "aws:ec2/vpc:Vpc", name: "x" }] }), "has a resource (resources[0]) without a string `type` and `name` and an `inputs` object"],
+    ["--diff", JSON.stringify({ resources: [null] }), "has a resource (resources[0])"],
+    ["--preview", JSON.stringify({ steps: [{ op: "same", urn: 5 }] }), "has a step (steps[0]) without a string `op`"],
+  ];
+  for (const [flag, text, msg] of shapes) {
+    const f = path.join(dir, `shape-${flag.slice(2)}.json`);
+    fs.writeFileSync(f, text);
+    const e = io();
+    const argv = flag === "--diff" ? ["--diff", f] : ["--diff", oldFile, "--preview", f];
+    expect(await run(["plan", "--config", REF, ...argv], e.io)).toBe(2);
+    expect(e.o.err).toContain(msg);
+  }
+  // a preview of another stack or project is refused (the reference fleet file plans project livepeer-fleet-reference)
+  const foreign = path.join(dir, "foreign.json");
+  fs.writeFileSync(foreign, JSON.stringify({ steps: [{ op: "same", urn: "urn:pulumi:prod::other-project::aws:ec2/vpc:Vpc::ref-use1" }] }));
+  const f2 = io();
+  expect(await run(["plan", "--config", REF, "--diff", oldFile, "--preview", foreign], f2.io)).toBe(2);
+  expect(f2.o.err).toContain('is a preview of stack "prod" of project "other-project"; this plan is of a fleet file of project "livepeer-fleet-reference"');
   fs.writeFileSync(oldFile, "not json");
   const notJson = io();
   expect(await run(["plan", "--config", REF, "--diff", oldFile], notJson.io)).toBe(2);

@@ -144,7 +144,7 @@ describe("diffs of real plans", () => {
     expect(d.changes.filter((c) => c.kind === "replace").map((c) => c.key)).toEqual(["aws:ec2/launchTemplate:LaunchTemplate::ref-use1-o1"]);
     // the other six changed templates have no step in this preview: the table decided them, and the diff says so
     expect(d.notInPreview).toHaveLength(6);
-    expect(renderDiff(d)).toContain("the preview has no step for 6 changed resources (the ForceNew table decided them; is the preview of this stack and spec?)");
+    expect(renderDiff(d)).toContain("the preview has no step, or a no-change step, for 6 changed resources (the ForceNew table decided them; is the preview of this stack and spec?)");
   });
 
   test("an empty or foreign preview cannot hide a disruptive change: resources it does not mention keep the table's answer", async () => {
@@ -154,6 +154,10 @@ describe("diffs of real plans", () => {
       expect(d.disruptive.map((c) => [c.kind, c.key])).toEqual([["replace", "aws:route53/record:Record::ref-use1-service"]]);
       expect(d.notInPreview).toEqual(["aws:route53/record:Record::ref-use1-service"]);
     }
+    // a stale preview that says `same` for the changed record: the table decides, and it is listed
+    const stale = diffPlans(base.plan, next.plan, replacedInPreview({ steps: [{ op: "same", urn: "urn:pulumi:s::p::x$aws:route53/record:Record::ref-use1-service" }] }));
+    expect(stale.disruptive.map((c) => c.key)).toEqual(["aws:route53/record:Record::ref-use1-service"]);
+    expect(stale.notInPreview).toEqual(["aws:route53/record:Record::ref-use1-service"]);
     // a preview that has the step decides: an in-place update there is not flagged
     const said = replacedInPreview({ steps: [{ op: "update", urn: "urn:pulumi:s::p::x$aws:route53/record:Record::ref-use1-service" }] });
     expect(diffPlans(base.plan, next.plan, said).disruptive).toEqual([]);
@@ -215,5 +219,36 @@ describe("disruption texts by what the resource is", () => {
     expect(got).toHaveLength(1);
     expect(got[0][0]).toBe("replace");
     expect(got[0][1]).toMatch(re);
+  });
+});
+
+describe("what only the engine or the plans' shape shows", () => {
+  const res = (type: string, name: string, parent: string | null, inputs: Record<string, unknown>) => ({ type, name, parent, provider: "p1", custom: true, inputs });
+  const plan = (...resources: any[]) => ({ resources, outputs: {}, summary: {} }) as any;
+  const ASG = "aws:autoscaling/group:Group";
+  const PINNED = "livepeer-fleet:aws:PinnedNode::f-r-o1";
+  const REGION = "livepeer-fleet:aws:Region::f-r";
+  const regionRes = { type: "livepeer-fleet:aws:Region", name: "f-r", parent: null, provider: "", custom: false, inputs: {} };
+  const pinnedRes = { type: "livepeer-fleet:aws:PinnedNode", name: "f-r-o1", parent: REGION, provider: "", custom: false, inputs: {} };
+
+  test("a replace step for a resource whose inputs the mocks see unchanged (a cascade, a provider upgrade) is shown and flagged", () => {
+    const p = plan(regionRes, pinnedRes, res(ASG, "f-r-o1", PINNED, { maxSize: 1 }));
+    const d = diffPlans(p, p, replacedInPreview({ steps: [{ op: "replace", urn: "urn:pulumi:s::p::livepeer-fleet:aws:Region$livepeer-fleet:aws:PinnedNode$aws:autoscaling/group:Group::f-r-o1" }] }));
+    expect(d.changes.map((c) => [c.kind, c.key, c.changedKeys])).toEqual([["replace", `${ASG}::f-r-o1`, ["(preview)"]]]);
+    expect(d.disruptive.map((c) => c.disruption)).toEqual([expect.stringMatching(/replaces an orchestrator's group of one/)]);
+  });
+
+  test("a resource under a new parent is a new URN: deleted and recreated, flagged", () => {
+    const before = plan(regionRes, pinnedRes, res(ASG, "f-r-o1", PINNED, { maxSize: 1 }));
+    const after = plan(regionRes, pinnedRes, res(ASG, "f-r-o1", REGION, { maxSize: 1 }));
+    const d = diffPlans(before, after);
+    expect(d.changes.map((c) => [c.kind, c.changedKeys])).toEqual([["replace", ["(parent)"]]]);
+  });
+
+  test("an EBS volume that would shrink is flagged: pulumi up would fail", () => {
+    const vol = (size: number) => plan(res("aws:ebs/volume:Volume", "f-r-monitoring", "livepeer-fleet:aws:PinnedNode::f-r-monitoring", { size, availabilityZone: "a" }));
+    const d = diffPlans(vol(50), vol(40));
+    expect(d.disruptive.map((c) => [c.kind, c.disruption])).toEqual([["update", "shrinks an EBS volume (50 → 40 GiB): EBS volumes only grow, so pulumi up fails; keep 50 GiB or more"]]);
+    expect(diffPlans(vol(40), vol(50)).disruptive).toEqual([]);
   });
 });
