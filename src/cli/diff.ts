@@ -42,34 +42,51 @@ export function readPreviewJson(file: string): any {
 }
 
 /** Checks an earlier plan's shape: a `resources` list of `{ type, name, parent, provider, custom, inputs }`. */
+/** Inputs of a real plan nest a few levels; far deeper is not a plan (and would exhaust the stack when compared). */
+const MAX_INPUT_DEPTH = 64;
+
+/** Whether `v` nests deeper than `max` (iterative: never recurses). */
+function depthOver(v: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[v, 0]];
+  while (stack.length > 0) {
+    const [x, d] = stack.pop()!;
+    if (x === null || typeof x !== "object") continue;
+    if (d > max) return true;
+    for (const y of Object.values(x as object)) stack.push([y, d + 1]);
+  }
+  return false;
+}
+
 export function checkPlanShape(old: any, file: string): void {
   if (!old || !Array.isArray(old.resources)) {
     throw new PlanFileError("--diff", file, "holds no `resources` list; give the output of `livepeer-fleet plan --format json`");
   }
-  const bad = old.resources.findIndex((r: any) => !r || typeof r !== "object" || typeof r.type !== "string" || typeof r.name !== "string" || !r.inputs || typeof r.inputs !== "object" || Array.isArray(r.inputs));
-  if (bad >= 0) throw new PlanFileError("--diff", file, `has a resource (resources[${bad}]) without a string \`type\` and \`name\` and an \`inputs\` object; give the output of \`livepeer-fleet plan --format json\``);
+  const bad = old.resources.findIndex((r: any) =>
+    !r || typeof r !== "object" || typeof r.type !== "string" || typeof r.name !== "string" || !r.inputs || typeof r.inputs !== "object" || Array.isArray(r.inputs) ||
+    (r.parent !== undefined && r.parent !== null && typeof r.parent !== "string") || (r.provider !== undefined && typeof r.provider !== "string") || depthOver(r.inputs, MAX_INPUT_DEPTH));
+  if (bad >= 0) throw new PlanFileError("--diff", file, `has a resource (resources[${bad}]) that is not { type, name, parent?, provider?, inputs } with string type/name/parent/provider and an inputs object nested at most ${MAX_INPUT_DEPTH} deep; give the output of \`livepeer-fleet plan --format json\``);
 }
 
 /**
  * A preview of another stack or project cannot be this plan's: refused. A plan of a plain fleet file has no
  * stack of its own (it is named after the file), so then only the project is compared.
  */
-function checkPreviewStack(steps: PreviewSteps, current: Plan, file: string, stackKnown: boolean): void {
+function checkPreviewStack(steps: PreviewSteps, current: Plan, file: string, stackKnown: boolean, projectKnown: boolean): void {
   const project = String(current.summary?.project ?? "");
   const stack = String(current.summary?.stack ?? "");
   for (const sp of steps.stacks) {
     const [s, p] = sp.split("::");
-    if (p !== project || (stackKnown && s !== stack)) {
+    if ((projectKnown && p !== project) || (stackKnown && s !== stack)) {
       throw new PlanFileError("--preview", file, `is a preview of stack ${JSON.stringify(s)} of project ${JSON.stringify(p)}; this plan is of ${stackKnown ? `stack ${JSON.stringify(stack)}` : "a fleet file"} of project ${JSON.stringify(project)}`);
     }
   }
 }
 
-export function diffAgainst(current: Plan, oldFile: string, previewFile?: string, opts: { stackKnown?: boolean } = {}): { diff: PlanDiff; text: string } {
+export function diffAgainst(current: Plan, oldFile: string, previewFile?: string, opts: { stackKnown?: boolean; projectKnown?: boolean } = {}): { diff: PlanDiff; text: string } {
   const old = readPlanJson(oldFile, "--diff");
   checkPlanShape(old, oldFile);
   const steps = previewFile ? replacedInPreview(readPreviewJson(previewFile)) : undefined;
-  if (steps && previewFile) checkPreviewStack(steps, current, previewFile, opts.stackKnown ?? true);
+  if (steps && previewFile) checkPreviewStack(steps, current, previewFile, opts.stackKnown ?? true, opts.projectKnown ?? true);
   const diff = diffPlans(old as Plan, current, steps);
   return { diff, text: renderDiff(diff) };
 }

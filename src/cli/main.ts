@@ -101,7 +101,7 @@ export async function run(argv: string[], io: Io = { out: (s) => process.stdout.
     const fp = await planFile(flags.config);
     if (flags.diff) {
       const { diffAgainst } = await import("./diff");
-      const { diff, text } = diffAgainst(fp.plan, flags.diff, flags.preview, { stackKnown: fp.specKind !== "fleet" });
+      const { diff, text } = diffAgainst(fp.plan, flags.diff, flags.preview, { stackKnown: fp.specKind !== "fleet", projectKnown: fp.projectKnown !== false });
       io.out(format === "json" ? JSON.stringify(diff, null, 2) + "\n" : text);
       return flags["fail-on-disruptive"] && diff.disruptive.length > 0 ? 4 : 0;
     }

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import { readTextFile } from "../files";
 import * as path from "path";
-import { readSpecFile, parseYamlText } from "../spec/load";
+import { findProjectDir, readSpecFile, parseYamlText } from "../spec/load";
 import { loadFleet, Fleet } from "../spec/validate";
 import { FleetConfigError } from "../spec/errors";
 import { plainSecretIssues } from "../spec/secretPaths";
@@ -19,6 +19,8 @@ export interface FleetPlan {
   fleet: Fleet;
   /** Read from a Pulumi stack file (its stack name is the real one) or a plain fleet file (named after the file). */
   specKind?: "stack" | "fleet";
+  /** Whether the project name came from a Pulumi.yaml (else the default `livepeer-fleet`). */
+  projectKnown?: boolean;
 }
 
 /** Reads, validates and plans a spec file. Throws FleetConfigError for a bad spec (nothing is planned). */
@@ -28,7 +30,8 @@ export async function planFile(file: string): Promise<FleetPlan> {
     const plain = plainSecretIssues(f.raw);
     if (plain.length > 0) throw new FleetConfigError(plain);
   }
-  return { ...(await planSpec(f.raw, { baseDir: f.baseDir, project: projectName(f.baseDir) ?? "livepeer-fleet", stack: f.stack })), specKind: f.kind };
+  const project = projectName(f.baseDir);
+  return { ...(await planSpec(f.raw, { baseDir: f.baseDir, project: project ?? "livepeer-fleet", stack: f.stack })), specKind: f.kind, projectKnown: project !== undefined };
 }
 
 /** Validates and plans a raw spec object (keystore paths relative to baseDir). */
@@ -50,17 +53,19 @@ export async function planSpec(raw: unknown, opts: { baseDir: string; project?: 
   return { plan, layout, fleet };
 }
 
+/** The Pulumi project of a spec file: the `name` of the nearest Pulumi.yaml in its directory or above it. */
 function projectName(dir: string): string | undefined {
+  const d = findProjectDir(dir);
+  if (!d) return undefined;
   for (const n of ["Pulumi.yaml", "Pulumi.yml"]) {
-    const p = path.join(dir, n);
-    if (fs.existsSync(p)) {
-      try {
-        const doc = parseYamlText(readTextFile(p, 1 << 20));
-        const name = doc.ok ? (doc.value as { name?: unknown } | null)?.name : undefined;
-        return typeof name === "string" ? name : undefined;
-      } catch {
-        return undefined;
-      }
+    const p = path.join(d, n);
+    if (!fs.existsSync(p)) continue;
+    try {
+      const doc = parseYamlText(readTextFile(p, 1 << 20));
+      const name = doc.ok ? (doc.value as { name?: unknown } | null)?.name : undefined;
+      return typeof name === "string" ? name : undefined;
+    } catch {
+      return undefined;
     }
   }
   return undefined;

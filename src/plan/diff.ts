@@ -174,6 +174,17 @@ export function replaces(type: string, changedKeys: string[], before?: Record<st
   return forceNew.includes("*") || changedKeys.some((k) => forceNew.includes(k));
 }
 
+/** A resource's chain of ancestors (`type::name` up to the root): part of its URN. */
+function ancestry(r: PlannedResource, all: Map<string, PlannedResource>): string {
+  const chain: string[] = [];
+  const seen = new Set<string>();
+  for (let p = r.parent ?? null; p && !seen.has(p); p = all.get(p)?.parent ?? null) {
+    seen.add(p);
+    chain.push(p);
+  }
+  return chain.join(" < ");
+}
+
 /**
  * Diffs two plans. A preview (`pulumi preview --json`) decides replacement for every resource it has a step
  * for; resources it does not mention fall back to the table (and are listed in `notInPreview`).
@@ -201,8 +212,9 @@ export function diffPlans(before: Plan, after: Plan, preview?: PreviewSteps): Pl
     const changedKeys = changedInputKeys(r.inputs, n.inputs);
     const providerChanged = r.provider !== n.provider;
     const providerMovedEarly = r.custom && !!n.provider && changedProviders.has(n.provider);
-    // A new parent is a new URN: the engine deletes and recreates the resource (no aliases are declared).
-    const parentChanged = (r.parent ?? null) !== (n.parent ?? null);
+    // A new parent (or any ancestor under a new parent) is a new URN: the engine deletes and recreates the
+    // resource (no aliases are declared).
+    const parentChanged = ancestry(r, a) !== ancestry(n, b);
     // A replacement only the engine knows of (a cascade through a computed id, a provider upgrade).
     const previewOnly = !!preview?.replaced.has(k);
     if (changedKeys.length === 0 && !providerChanged && !providerMovedEarly && !parentChanged && !previewOnly) continue;
@@ -226,6 +238,18 @@ export function diffPlans(before: Plan, after: Plan, preview?: PreviewSteps): Pl
       ? `shrinks an EBS volume (${r.inputs.size} → ${n.inputs.size} GiB): EBS volumes only grow, so pulumi up fails; keep ${r.inputs.size} GiB or more`
       : isReplace || SECRET_VERSION_TYPES.has(r.type) ? disruptionOf(n, b) : undefined;
     changes.push({ key: k, type: r.type, name: r.name, kind: isReplace ? "replace" : "update", changedKeys: keys, ...(d ? { disruption: d } : {}) });
+  }
+  // What the preview deletes or replaces that the plans do not show (the deployed stack differs from the
+  // earlier plan, or a resource both plans keep): flagged, the gate must not pass it.
+  if (preview) {
+    const listed = new Set(changes.map((c) => c.key));
+    for (const [k, op] of preview.ops) {
+      if (listed.has(k) || !(op === "delete" || op === "replace")) continue;
+      const [type, ...rest] = k.split("::");
+      if (type === "pulumi:pulumi:Stack" || type.startsWith("pulumi:providers:")) continue;
+      const where = !a.has(k) && !b.has(k) ? "a resource neither plan has (the deployed stack differs from the earlier plan)" : "a resource both plans keep unchanged";
+      changes.push({ key: k, type, name: rest.join("::"), kind: op === "delete" ? "remove" : "replace", changedKeys: ["(preview)"], disruption: `the preview ${op === "delete" ? "deletes" : "replaces"} ${where}: review it before pulumi up` });
+    }
   }
   changes.sort((x, y) => x.key.localeCompare(y.key));
   // AWS launch templates are updated in place; GCP instance templates are replaced (create-before-delete).
@@ -279,9 +303,14 @@ export function replacedInPreview(preview: any): PreviewSteps {
     stacks.add(`${parts[0].slice("urn:pulumi:".length)}::${parts[1]}`);
     const key = `${type}::${name}`;
     const op = typeof s.op === "string" ? s.op : "";
-    // one resource may have several steps (create-replacement, then delete-replaced): a replace wins
-    if (!ops.has(key) || REPLACE_OPS.has(op)) ops.set(key, op);
-    if (REPLACE_OPS.has(op)) replaced.add(key);
+    const prior = ops.get(key);
+    // One key may have several steps: create-replacement then delete-replaced, or a create and a delete when
+    // its URN changes (a new parent): either is a replacement of that type::name.
+    const pair = prior !== undefined && ((prior === "create" && op === "delete") || (prior === "delete" && op === "create"));
+    if (REPLACE_OPS.has(op) || pair) {
+      ops.set(key, "replace");
+      replaced.add(key);
+    } else if (prior === undefined || (NO_CHANGE_OPS.has(prior) && !NO_CHANGE_OPS.has(op))) ops.set(key, op);
   }
   return { ops, replaced, stacks };
 }

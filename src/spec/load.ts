@@ -85,6 +85,14 @@ export function parseYamlFile(text: string, file: string, flag = "--config"): un
   })));
 }
 
+/** The nearest directory at or above `dir` holding a Pulumi.yaml (the Pulumi CLI finds its project so), or undefined. */
+export function findProjectDir(dir: string): string | undefined {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, "Pulumi.yaml")) || fs.existsSync(path.join(d, "Pulumi.yml"))) return d;
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
 export function readSpecFile(file: string): SpecFile {
   let text: string;
   try {
@@ -101,7 +109,9 @@ export function readSpecFile(file: string): SpecFile {
     if (!Object.prototype.hasOwnProperty.call(doc.config, key)) {
       throw new FleetConfigError([{ path: `config.${key}`, value: undefined, message: `is missing from ${base}; the whole fleet spec lives under this key` }]);
     }
-    return { raw: doc.config[key], kind: "stack", stack: m ? m[1] : base.replace(/\.ya?ml$/, ""), baseDir };
+    // Keystore paths resolve as under `pulumi up`, whose program runs in the project directory (a stack file
+    // may sit in the project's stackConfigDir).
+    return { raw: doc.config[key], kind: "stack", stack: m ? m[1] : base.replace(/\.ya?ml$/, ""), baseDir: findProjectDir(baseDir) ?? baseDir };
   }
   return { raw: doc, kind: "fleet", stack: base.replace(/\.ya?ml$/, ""), baseDir };
 }

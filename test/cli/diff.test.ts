@@ -48,8 +48,10 @@ test("a diff against an earlier JSON plan flags a replaced static address as dis
   }
   // malformed entries are usage errors (exit 2), never a crash
   const shapes: [string, string, string][] = [
-    ["--diff", JSON.stringify({ resources: [{ type: "aws:ec2/vpc:Vpc", name: "x" }] }), "has a resource (resources[0]) without a string `type` and `name` and an `inputs` object"],
+    ["--diff", JSON.stringify({ resources: [{ type: "aws:ec2/vpc:Vpc", name: "x" }] }), "has a resource (resources[0]) that is not { type, name, parent?, provider?, inputs }"],
     ["--diff", JSON.stringify({ resources: [null] }), "has a resource (resources[0])"],
+    ["--diff", JSON.stringify({ resources: [{ type: "aws:ec2/eip:Eip", name: "gone", parent: 5, inputs: {} }] }), "has a resource (resources[0])"],
+    ["--diff", `{"resources":[{"type":"t","name":"n","inputs":{"x":${"[".repeat(100)}${"]".repeat(100)}}}]}`, "nested at most 64 deep"],
     ["--preview", JSON.stringify({ steps: [{ op: "same", urn: 5 }] }), "has a step (steps[0]) without a string `op`"],
   ];
   for (const [flag, text, msg] of shapes) {
@@ -79,4 +81,27 @@ test("--version prints the package version", async () => {
   const v = io();
   expect(await run(["--version"], v.io)).toBe(0);
   expect(v.o.out).toBe(`livepeer-fleet ${require("../../package.json").version}\n`);
+});
+
+test("a stack file in the project's stackConfigDir: its project is found above it, and its own preview is accepted", async () => {
+  const src = path.join(__dirname, "../../examples/reference");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lpf-scd-"));
+  fs.cpSync(src, dir, { recursive: true });
+  fs.mkdirSync(path.join(dir, "stacks"));
+  fs.renameSync(path.join(dir, "Pulumi.reference.yaml"), path.join(dir, "stacks", "Pulumi.reference.yaml"));
+  fs.appendFileSync(path.join(dir, "Pulumi.yaml"), "stackConfigDir: stacks\n");
+  // keystore paths stay relative to the project directory, as under pulumi up (the program runs there)
+  const stackFile = path.join(dir, "stacks", "Pulumi.reference.yaml");
+  const first = io();
+  expect(await run(["plan", "--config", stackFile, "--format", "json"], first.io)).toBe(0);
+  const old = path.join(dir, "old.json");
+  fs.writeFileSync(old, first.o.out);
+  const project = JSON.parse(first.o.out).summary.project;
+  expect(project).toBe("livepeer-fleet-reference");
+  const preview = path.join(dir, "preview.json");
+  fs.writeFileSync(preview, JSON.stringify({ steps: [{ op: "same", urn: `urn:pulumi:reference::${project}::pulumi:pulumi:Stack::${project}-reference` }] }));
+  const d = io();
+  expect(await run(["plan", "--config", stackFile, "--diff", old, "--preview", preview, "--fail-on-disruptive"], d.io)).toBe(0);
+  expect(d.o.out).toContain("no disruptive change");
+  fs.rmSync(dir, { recursive: true, force: true });
 });

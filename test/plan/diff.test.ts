@@ -238,11 +238,37 @@ describe("what only the engine or the plans' shape shows", () => {
     expect(d.disruptive.map((c) => c.disruption)).toEqual([expect.stringMatching(/replaces an orchestrator's group of one/)]);
   });
 
-  test("a resource under a new parent is a new URN: deleted and recreated, flagged", () => {
+  test("a resource under a new parent is a new URN: deleted and recreated, flagged; a real preview's create + delete of it says the same", () => {
     const before = plan(regionRes, pinnedRes, res(ASG, "f-r-o1", PINNED, { maxSize: 1 }));
     const after = plan(regionRes, pinnedRes, res(ASG, "f-r-o1", REGION, { maxSize: 1 }));
     const d = diffPlans(before, after);
     expect(d.changes.map((c) => [c.kind, c.changedKeys])).toEqual([["replace", ["(parent)"]]]);
+    const preview = replacedInPreview({ steps: [
+      { op: "create", urn: `urn:pulumi:s::p::livepeer-fleet:aws:Region$${ASG}::f-r-o1` },
+      { op: "delete", urn: `urn:pulumi:s::p::livepeer-fleet:aws:Region$livepeer-fleet:aws:PinnedNode$${ASG}::f-r-o1` },
+    ] });
+    expect(diffPlans(before, after, preview).changes.map((c) => c.kind)).toEqual(["replace"]);
+  });
+
+  test("a component moved under another parent takes its children's URNs with it: they are replaced too", () => {
+    const FLEET = { type: "livepeer-fleet:index:OrchestratorFleet", name: "f", parent: null, provider: "", custom: false, inputs: {} };
+    const before = plan(FLEET, regionRes, pinnedRes, res(ASG, "f-r-o1", PINNED, { maxSize: 1 }));
+    const after = plan(FLEET, regionRes, { ...pinnedRes, parent: "livepeer-fleet:index:OrchestratorFleet::f" }, res(ASG, "f-r-o1", PINNED, { maxSize: 1 }));
+    const d = diffPlans(before, after);
+    expect(d.disruptive.map((c) => [c.kind, c.key])).toEqual([["replace", `${ASG}::f-r-o1`]]);
+  });
+
+  test("a preview that deletes or replaces what the plans do not show (the deployed stack differs) is flagged", () => {
+    const p = plan(regionRes, pinnedRes, res(ASG, "f-r-o1", PINNED, { maxSize: 1 }));
+    const d = diffPlans(p, p, replacedInPreview({ steps: [
+      { op: "delete", urn: `urn:pulumi:s::p::x$${ASG}::f-r-o3` },
+      { op: "delete", urn: `urn:pulumi:s::p::x$${ASG}::f-r-o1` },
+      { op: "same", urn: "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s" },
+    ] }));
+    expect(d.disruptive.map((c) => [c.kind, c.key, c.disruption])).toEqual([
+      ["remove", `${ASG}::f-r-o1`, "the preview deletes a resource both plans keep unchanged: review it before pulumi up"],
+      ["remove", `${ASG}::f-r-o3`, "the preview deletes a resource neither plan has (the deployed stack differs from the earlier plan): review it before pulumi up"],
+    ]);
   });
 
   test("an EBS volume that would shrink is flagged: pulumi up would fail", () => {
