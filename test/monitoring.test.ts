@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { planFile, FleetPlan } from "../src/cli/plan";
-import { LIFECYCLE_HOOK_MARGIN, O_REPLACE_SECONDS } from "../src/layout/drain";
+import { LIFECYCLE_HOOK_MARGIN, O_REPLACE_SECONDS } from "../src/layout/budget";
 import type { PlannedResource } from "../src/plan/engine";
 import { decodeUserData } from "./helpers/userData";
 import { secretPlaintexts } from "./helpers/spec";

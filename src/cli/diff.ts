@@ -1,8 +1,7 @@
 /** `livepeer-fleet plan --diff OLD.json`: compare the plan of a spec with an earlier JSON plan. */
-import * as fs from "fs";
 import { readTextFile } from "../files";
 import type { Plan } from "../plan/engine";
-import { diffPlans, renderDiff, replacedInPreview, PlanDiff, PreviewSteps } from "../plan/diff";
+import { diffPlans, renderDiff, previewSteps, PlanDiff, PreviewSteps } from "../plan/diff";
 
 /** A bad `--diff` / `--preview` file: a usage error (exit 2), not a spec problem. */
 export class PlanFileError extends Error {
@@ -12,11 +11,8 @@ export class PlanFileError extends Error {
   }
 }
 
-/**
- * Reads the earlier plan (`plan --format json` output) and, optionally, a `pulumi preview --json`
- * document whose replace steps override the ForceNew table.
- */
-export function readPlanJson(file: string, flag: string): any {
+/** Reads a JSON file named by `flag` (`--diff`: an earlier `plan --format json`; `--preview`: `pulumi preview --json`). */
+function readPlanJson(file: string, flag: string): any {
   let text: string;
   try {
     text = readTextFile(file, 256 << 20);
@@ -30,8 +26,22 @@ export function readPlanJson(file: string, flag: string): any {
   }
 }
 
+/** The earlier plan and the preview, read and checked before any planning. */
+export interface DiffInputs {
+  old: Plan;
+  oldFile: string;
+  preview?: { steps: PreviewSteps; file: string };
+}
+
+/** Reads `--diff` (and `--preview`) and checks their shape: a bad file is a usage error before any planning. */
+export function readDiffInputs(oldFile: string, previewFile?: string): DiffInputs {
+  const old = readPlanJson(oldFile, "--diff");
+  checkPlanShape(old, oldFile);
+  return { old, oldFile, ...(previewFile ? { preview: { steps: previewSteps(readPreviewJson(previewFile)), file: previewFile } } : {}) };
+}
+
 /** Reads a `pulumi preview --json` document: it must hold a `steps` list of `{ op, urn }`. */
-export function readPreviewJson(file: string): any {
+function readPreviewJson(file: string): any {
   const doc = readPlanJson(file, "--preview");
   if (!doc || !Array.isArray(doc.steps)) {
     throw new PlanFileError("--preview", file, "holds no `steps` list; give the output of `pulumi preview --json` for this stack");
@@ -41,7 +51,6 @@ export function readPreviewJson(file: string): any {
   return doc;
 }
 
-/** Checks an earlier plan's shape: a `resources` list of `{ type, name, parent, provider, custom, inputs }`. */
 /** Inputs of a real plan nest a few levels; far deeper is not a plan (and would exhaust the stack when compared). */
 const MAX_INPUT_DEPTH = 64;
 
@@ -57,7 +66,8 @@ function depthOver(v: unknown, max: number): boolean {
   return false;
 }
 
-export function checkPlanShape(old: any, file: string): void {
+/** Checks an earlier plan's shape: a `resources` list of `{ type, name, parent?, provider?, inputs }`. */
+function checkPlanShape(old: any, file: string): void {
   if (!old || !Array.isArray(old.resources)) {
     throw new PlanFileError("--diff", file, "holds no `resources` list; give the output of `livepeer-fleet plan --format json`");
   }
@@ -69,7 +79,8 @@ export function checkPlanShape(old: any, file: string): void {
 
 /**
  * A preview of another stack or project cannot be this plan's: refused. A plan of a plain fleet file has no
- * stack of its own (it is named after the file), so then only the project is compared.
+ * stack of its own (it is named after the file), and one outside a Pulumi project no project of its own:
+ * then only what is known is compared.
  */
 function checkPreviewStack(steps: PreviewSteps, current: Plan, file: string, stackKnown: boolean, projectKnown: boolean): void {
   const project = String(current.summary?.project ?? "");
@@ -82,11 +93,9 @@ function checkPreviewStack(steps: PreviewSteps, current: Plan, file: string, sta
   }
 }
 
-export function diffAgainst(current: Plan, oldFile: string, previewFile?: string, opts: { stackKnown?: boolean; projectKnown?: boolean } = {}): { diff: PlanDiff; text: string } {
-  const old = readPlanJson(oldFile, "--diff");
-  checkPlanShape(old, oldFile);
-  const steps = previewFile ? replacedInPreview(readPreviewJson(previewFile)) : undefined;
-  if (steps && previewFile) checkPreviewStack(steps, current, previewFile, opts.stackKnown ?? true, opts.projectKnown ?? true);
-  const diff = diffPlans(old as Plan, current, steps);
+/** Diffs the current plan against the inputs read by readDiffInputs. */
+export function diffAgainst(current: Plan, inputs: DiffInputs, opts: { stackKnown: boolean; projectKnown: boolean }): { diff: PlanDiff; text: string } {
+  if (inputs.preview) checkPreviewStack(inputs.preview.steps, current, inputs.preview.file, opts.stackKnown, opts.projectKnown);
+  const diff = diffPlans(inputs.old, current, inputs.preview?.steps);
   return { diff, text: renderDiff(diff) };
 }

@@ -92,16 +92,12 @@ export async function run(argv: string[], io: Io = { out: (s) => process.stdout.
     const format = flags.format ?? "text";
     if (!["text", "json", "markdown"].includes(format)) throw new UsageError(`--format must be text, json or markdown (got ${JSON.stringify(format)})`);
     const { planFile } = await import("./plan");
-    if (flags.diff) {
-      // check the earlier plan (and preview) before spending time on a new one
-      const { readPlanJson, readPreviewJson, checkPlanShape } = await import("./diff");
-      checkPlanShape(readPlanJson(flags.diff, "--diff"), flags.diff);
-      if (flags.preview) readPreviewJson(flags.preview);
-    }
+    // read and check the earlier plan (and preview) before spending time on a new one
+    const diffModule = flags.diff ? await import("./diff") : undefined;
+    const diffInputs = diffModule?.readDiffInputs(flags.diff, flags.preview);
     const fp = await planFile(flags.config);
-    if (flags.diff) {
-      const { diffAgainst } = await import("./diff");
-      const { diff, text } = diffAgainst(fp.plan, flags.diff, flags.preview, { stackKnown: fp.specKind !== "fleet", projectKnown: fp.projectKnown !== false });
+    if (diffModule && diffInputs) {
+      const { diff, text } = diffModule.diffAgainst(fp.plan, diffInputs, { stackKnown: fp.specKind !== "fleet", projectKnown: fp.projectKnown !== false });
       io.out(format === "json" ? JSON.stringify(diff, null, 2) + "\n" : text);
       return flags["fail-on-disruptive"] && diff.disruptive.length > 0 ? 4 : 0;
     }

@@ -2,10 +2,8 @@
  * `livepeer-fleet plan`: evaluates the fleet program in-process under Pulumi's mock runtime (no engine,
  * no CLI, no credentials) and renders what would be built.
  */
-import * as fs from "fs";
 import { readTextFile } from "../files";
-import * as path from "path";
-import { findProjectDir, readSpecFile, parseYamlText } from "../spec/load";
+import { findProjectFile, readSpecFile, parseYamlText } from "../spec/load";
 import { loadFleet, Fleet } from "../spec/validate";
 import { FleetConfigError } from "../spec/errors";
 import { plainSecretIssues } from "../spec/secretPaths";
@@ -55,20 +53,15 @@ export async function planSpec(raw: unknown, opts: { baseDir: string; project?: 
 
 /** The Pulumi project of a spec file: the `name` of the nearest Pulumi.yaml in its directory or above it. */
 function projectName(dir: string): string | undefined {
-  const d = findProjectDir(dir);
-  if (!d) return undefined;
-  for (const n of ["Pulumi.yaml", "Pulumi.yml"]) {
-    const p = path.join(d, n);
-    if (!fs.existsSync(p)) continue;
-    try {
-      const doc = parseYamlText(readTextFile(p, 1 << 20));
-      const name = doc.ok ? (doc.value as { name?: unknown } | null)?.name : undefined;
-      return typeof name === "string" ? name : undefined;
-    } catch {
-      return undefined;
-    }
+  const p = findProjectFile(dir);
+  if (!p) return undefined;
+  try {
+    const doc = parseYamlText(readTextFile(p, 1 << 20));
+    const name = doc.ok ? (doc.value as { name?: unknown } | null)?.name : undefined;
+    return typeof name === "string" ? name : undefined;
+  } catch {
+    return undefined;
   }
-  return undefined;
 }
 
 /** Fleet-level figures for the summary: nodes, groups, capacity. */

@@ -18,8 +18,8 @@ import { execFile } from "child_process";
 import type { FleetLayout, PinnedNodeLayout, RegionLayout, WorkerGroupLayout } from "../layout/types";
 import { PORTS } from "../layout/types";
 import { shellQuote } from "../layout/boot";
-import { GCP_DRAIN_KEY, GCP_DRAINED_ATTRIBUTE, LIFECYCLE_HOOK_MARGIN, O_REPLACE_SECONDS } from "../layout/drain";
-export { O_REPLACE_SECONDS };
+import { GCP_DRAIN_KEY, GCP_DRAINED_ATTRIBUTE } from "../layout/drain";
+import { LIFECYCLE_HOOK_MARGIN, O_REPLACE_SECONDS } from "../layout/budget";
 import { gcpNames } from "../naming";
 import { FleetConfigError } from "../spec/errors";
 

@@ -24,6 +24,7 @@ import { BOOT_PATHS, GCE_METADATA, shellQuote, systemdQuote, unitName } from "./
 import { rpcProxyUrl } from "./argv";
 import { NETWORK_CONTRACTS } from "../chain/contracts";
 import type { FleetSpec } from "../spec/validate";
+import { LIFECYCLE_HOOK_MARGIN } from "./budget";
 
 /** Where the drain pieces are installed. (Literal strings: boot.ts imports this module.) */
 export const DRAIN_PATHS = {
@@ -36,8 +37,7 @@ export const DRAIN_UNITS = { agent: "livepeer-fleet-drain.service", rewardCatchU
 
 /** Name of the terminate lifecycle hook on every AWS O and worker group (the agent completes it by name). */
 export const LIFECYCLE_HOOK_NAME = "livepeer-fleet-drain";
-import { LIFECYCLE_HOOK_MARGIN } from "./budget";
-export { LIFECYCLE_HOOK_MARGIN, O_REPLACE_SECONDS } from "./budget";
+export { LIFECYCLE_HOOK_MARGIN };
 /** The lifecycle hook's heartbeat timeout for a node (AWS allows 30–7200 s). */
 export function lifecycleHookTimeout(d: DrainSpec): number {
   return Math.min(7200, Math.max(30, (d.role === "orchestrator" ? d.seconds : 0) + LIFECYCLE_HOOK_MARGIN));

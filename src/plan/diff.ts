@@ -5,6 +5,7 @@
  * for each resource type); a `pulumi preview --json` document gives the real replace steps instead.
  */
 import { MONITORING_NODE } from "../spec/monitoring";
+import { secretIds } from "../layout/layout";
 import type { Plan, PlannedResource } from "./engine";
 
 /**
@@ -85,6 +86,8 @@ export interface PlanDiff {
   replaceByHand: string[];
 }
 
+/** The orchestrator secret's version: `<region>-orch-secret` (AWS), `<region>-orch-secret-<reader>` (GCP). */
+const ORCH_SECRET_NAME = new RegExp(`-${secretIds.orchSecret}(-|$)`);
 const SECRET_VERSION_TYPES = new Set(["aws:secretsmanager/secretVersion:SecretVersion", "gcp:secretmanager/secretVersion:SecretVersion"]);
 const TEMPLATE_TYPES = new Set(["aws:ec2/launchTemplate:LaunchTemplate", "gcp:compute/instanceTemplate:InstanceTemplate", "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate"]);
 const PINNED_PARENT = /^livepeer-fleet:(aws|gcp):PinnedNode::(.+)$/;
@@ -122,7 +125,7 @@ export function disruptionOf(r: PlannedResource, all: Map<string, PlannedResourc
     case "aws:secretsmanager/secretVersion:SecretVersion":
     case "gcp:secretmanager/secretVersion:SecretVersion":
       // Write-only values: a new version rewrites them (secretsVersion). Nodes read secrets at boot.
-      if (/-orch-secret(-|$)/.test(r.name)) return "rewrites the orchestrator secret: if its value changed, workers booting from now on present the new one while their O keeps the old one until it is replaced (roll the region right after pulumi up)";
+      if (ORCH_SECRET_NAME.test(r.name)) return "rewrites the orchestrator secret: if its value changed, workers booting from now on present the new one while their O keeps the old one until it is replaced (roll the region right after pulumi up)";
       return undefined;
     case "aws:ec2/vpc:Vpc":
     case "aws:ec2/subnet:Subnet":
@@ -211,21 +214,19 @@ export function diffPlans(before: Plan, after: Plan, preview?: PreviewSteps): Pl
     const n = b.get(k)!;
     const changedKeys = changedInputKeys(r.inputs, n.inputs);
     const providerChanged = r.provider !== n.provider;
-    const providerMovedEarly = r.custom && !!n.provider && changedProviders.has(n.provider);
+    // A provider whose inputs change (region, account, project) moves every resource it manages.
+    const providerMoved = r.custom && !!n.provider && changedProviders.has(n.provider);
     // A new parent (or any ancestor under a new parent) is a new URN: the engine deletes and recreates the
     // resource (no aliases are declared).
     const parentChanged = ancestry(r, a) !== ancestry(n, b);
     // A replacement only the engine knows of (a cascade through a computed id, a provider upgrade).
     const previewOnly = !!preview?.replaced.has(k);
-    if (changedKeys.length === 0 && !providerChanged && !providerMovedEarly && !parentChanged && !previewOnly) continue;
-    const keys = [
-      ...changedKeys,
-      ...(providerChanged ? ["(provider)"] : providerMovedEarly ? [`(provider ${n.provider} moved)`] : []),
+    const marks = [
+      ...(providerChanged ? ["(provider)"] : providerMoved ? [`(provider ${n.provider} moved)`] : []),
       ...(parentChanged ? ["(parent)"] : []),
-      ...(changedKeys.length === 0 && !providerChanged && !providerMovedEarly && !parentChanged ? ["(preview)"] : []),
     ];
-    // A provider whose inputs change (region, account, project) moves every resource it manages.
-    const providerMoved = r.custom && !!n.provider && changedProviders.has(n.provider);
+    if (changedKeys.length === 0 && marks.length === 0 && !previewOnly) continue;
+    const keys = changedKeys.length === 0 && marks.length === 0 ? ["(preview)"] : [...changedKeys, ...marks];
     const byTable = () => replaces(r.type, changedKeys, r.inputs, n.inputs) || (providerChanged && r.custom) || providerMoved || parentChanged;
     // The preview decides where it has a real step for the resource; a `same` step for a resource whose
     // inputs changed contradicts the plans (a stale preview, or another spec's): the table decides, listed.
@@ -286,11 +287,12 @@ export interface PreviewSteps {
   stacks: Set<string>;
 }
 
-/** Steps that say a resource does not change. */
+/** Steps that say a resource does not change, and steps that replace it. */
 const NO_CHANGE_OPS = new Set(["same", "read", "refresh", "discard", "import"]);
+const REPLACE_OPS = new Set(["replace", "create-replacement", "delete-replaced"]);
 
 /** Reads a `pulumi preview --json` document's steps. */
-export function replacedInPreview(preview: any): PreviewSteps {
+export function previewSteps(preview: any): PreviewSteps {
   const replaced = new Set<string>();
   const ops = new Map<string, string>();
   const stacks = new Set<string>();
@@ -314,7 +316,6 @@ export function replacedInPreview(preview: any): PreviewSteps {
   }
   return { ops, replaced, stacks };
 }
-const REPLACE_OPS = new Set(["replace", "create-replacement", "delete-replaced"]);
 
 export function renderDiff(d: PlanDiff): string {
   const counts = { add: 0, remove: 0, update: 0, replace: 0 } as Record<ChangeKind, number>;

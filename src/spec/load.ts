@@ -85,10 +85,10 @@ export function parseYamlFile(text: string, file: string, flag = "--config"): un
   })));
 }
 
-/** The nearest directory at or above `dir` holding a Pulumi.yaml (the Pulumi CLI finds its project so), or undefined. */
-export function findProjectDir(dir: string): string | undefined {
+/** The nearest Pulumi.yaml (or .yml) at or above `dir` (the Pulumi CLI finds its project so), or undefined. */
+export function findProjectFile(dir: string): string | undefined {
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    if (fs.existsSync(path.join(d, "Pulumi.yaml")) || fs.existsSync(path.join(d, "Pulumi.yml"))) return d;
+    for (const n of ["Pulumi.yaml", "Pulumi.yml"]) if (fs.existsSync(path.join(d, n))) return path.join(d, n);
     if (path.dirname(d) === d) return undefined;
   }
 }
@@ -111,7 +111,7 @@ export function readSpecFile(file: string): SpecFile {
     }
     // Keystore paths resolve as under `pulumi up`, whose program runs in the project directory (a stack file
     // may sit in the project's stackConfigDir).
-    return { raw: doc.config[key], kind: "stack", stack: m ? m[1] : base.replace(/\.ya?ml$/, ""), baseDir: findProjectDir(baseDir) ?? baseDir };
+    return { raw: doc.config[key], kind: "stack", stack: m ? m[1] : base.replace(/\.ya?ml$/, ""), baseDir: path.dirname(findProjectFile(baseDir) ?? path.resolve(file)) };
   }
   return { raw: doc, kind: "fleet", stack: base.replace(/\.ya?ml$/, ""), baseDir };
 }

@@ -1,6 +1,6 @@
 /** plan diffs: what a spec change adds, removes, updates and replaces, and which changes are disruptive. */
 import { planSpec, FleetPlan } from "../../src/cli/plan";
-import { diffPlans, replaces, replacedInPreview, renderDiff, REPLACE_KEYS } from "../../src/plan/diff";
+import { diffPlans, replaces, previewSteps, renderDiff, REPLACE_KEYS } from "../../src/plan/diff";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
@@ -138,7 +138,7 @@ describe("diffs of real plans", () => {
   test("a pulumi preview --json document's replace steps override the table", async () => {
     const next = bumped;
     const preview = { steps: [{ op: "replace", urn: "urn:pulumi:s::p::livepeer-fleet:index:OrchestratorFleet$livepeer-fleet:aws:Region$livepeer-fleet:aws:PinnedNode$aws:ec2/launchTemplate:LaunchTemplate::ref-use1-o1" }, { op: "update", urn: "urn:pulumi:s::p::x$aws:ec2/launchTemplate:LaunchTemplate::ref-use1-o2" }] };
-    const steps = replacedInPreview(preview);
+    const steps = previewSteps(preview);
     expect([...steps.replaced]).toEqual(["aws:ec2/launchTemplate:LaunchTemplate::ref-use1-o1"]);
     const d = diffPlans(base.plan, next.plan, steps);
     expect(d.changes.filter((c) => c.kind === "replace").map((c) => c.key)).toEqual(["aws:ec2/launchTemplate:LaunchTemplate::ref-use1-o1"]);
@@ -150,16 +150,16 @@ describe("diffs of real plans", () => {
   test("an empty or foreign preview cannot hide a disruptive change: resources it does not mention keep the table's answer", async () => {
     const next = await plan((r) => (r.serviceUri = "https://lp.fleet.example.com:8935"));
     for (const preview of [{ steps: [] }, { steps: [{ op: "same", urn: "urn:pulumi:s::p::aws:route53/record:Record::other-service" }] }]) {
-      const d = diffPlans(base.plan, next.plan, replacedInPreview(preview));
+      const d = diffPlans(base.plan, next.plan, previewSteps(preview));
       expect(d.disruptive.map((c) => [c.kind, c.key])).toEqual([["replace", "aws:route53/record:Record::ref-use1-service"]]);
       expect(d.notInPreview).toEqual(["aws:route53/record:Record::ref-use1-service"]);
     }
     // a stale preview that says `same` for the changed record: the table decides, and it is listed
-    const stale = diffPlans(base.plan, next.plan, replacedInPreview({ steps: [{ op: "same", urn: "urn:pulumi:s::p::x$aws:route53/record:Record::ref-use1-service" }] }));
+    const stale = diffPlans(base.plan, next.plan, previewSteps({ steps: [{ op: "same", urn: "urn:pulumi:s::p::x$aws:route53/record:Record::ref-use1-service" }] }));
     expect(stale.disruptive.map((c) => c.key)).toEqual(["aws:route53/record:Record::ref-use1-service"]);
     expect(stale.notInPreview).toEqual(["aws:route53/record:Record::ref-use1-service"]);
     // a preview that has the step decides: an in-place update there is not flagged
-    const said = replacedInPreview({ steps: [{ op: "update", urn: "urn:pulumi:s::p::x$aws:route53/record:Record::ref-use1-service" }] });
+    const said = previewSteps({ steps: [{ op: "update", urn: "urn:pulumi:s::p::x$aws:route53/record:Record::ref-use1-service" }] });
     expect(diffPlans(base.plan, next.plan, said).disruptive).toEqual([]);
   });
 });
@@ -233,7 +233,7 @@ describe("what only the engine or the plans' shape shows", () => {
 
   test("a replace step for a resource whose inputs the mocks see unchanged (a cascade, a provider upgrade) is shown and flagged", () => {
     const p = plan(regionRes, pinnedRes, res(ASG, "f-r-o1", PINNED, { maxSize: 1 }));
-    const d = diffPlans(p, p, replacedInPreview({ steps: [{ op: "replace", urn: "urn:pulumi:s::p::livepeer-fleet:aws:Region$livepeer-fleet:aws:PinnedNode$aws:autoscaling/group:Group::f-r-o1" }] }));
+    const d = diffPlans(p, p, previewSteps({ steps: [{ op: "replace", urn: "urn:pulumi:s::p::livepeer-fleet:aws:Region$livepeer-fleet:aws:PinnedNode$aws:autoscaling/group:Group::f-r-o1" }] }));
     expect(d.changes.map((c) => [c.kind, c.key, c.changedKeys])).toEqual([["replace", `${ASG}::f-r-o1`, ["(preview)"]]]);
     expect(d.disruptive.map((c) => c.disruption)).toEqual([expect.stringMatching(/replaces an orchestrator's group of one/)]);
   });
@@ -243,7 +243,7 @@ describe("what only the engine or the plans' shape shows", () => {
     const after = plan(regionRes, pinnedRes, res(ASG, "f-r-o1", REGION, { maxSize: 1 }));
     const d = diffPlans(before, after);
     expect(d.changes.map((c) => [c.kind, c.changedKeys])).toEqual([["replace", ["(parent)"]]]);
-    const preview = replacedInPreview({ steps: [
+    const preview = previewSteps({ steps: [
       { op: "create", urn: `urn:pulumi:s::p::livepeer-fleet:aws:Region$${ASG}::f-r-o1` },
       { op: "delete", urn: `urn:pulumi:s::p::livepeer-fleet:aws:Region$livepeer-fleet:aws:PinnedNode$${ASG}::f-r-o1` },
     ] });
@@ -260,7 +260,7 @@ describe("what only the engine or the plans' shape shows", () => {
 
   test("a preview that deletes or replaces what the plans do not show (the deployed stack differs) is flagged", () => {
     const p = plan(regionRes, pinnedRes, res(ASG, "f-r-o1", PINNED, { maxSize: 1 }));
-    const d = diffPlans(p, p, replacedInPreview({ steps: [
+    const d = diffPlans(p, p, previewSteps({ steps: [
       { op: "delete", urn: `urn:pulumi:s::p::x$${ASG}::f-r-o3` },
       { op: "delete", urn: `urn:pulumi:s::p::x$${ASG}::f-r-o1` },
       { op: "same", urn: "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s" },
