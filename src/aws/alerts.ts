@@ -11,7 +11,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { ObservabilityLayout, WorkerGroupLayout } from "../layout/types";
-import { ALERTS, AlertKey, AT_CAPACITY, CLOUDWATCH_NAMESPACE, cloudwatchDimensions, METRICS, regionDimensions } from "../layout/metrics";
+import { ALERTS, AlertKey, AT_CAPACITY, CLOUDWATCH_NAMESPACE, cloudwatchDimensions, METRICS, regionDimensions, VERSION_DRIFT_PERIOD_SECONDS } from "../layout/metrics";
 import { utilisationQueries } from "./scaling";
 import { names } from "../naming";
 
@@ -79,13 +79,11 @@ export class Alerts extends pulumi.ComponentResource {
       }, child);
     }
     if (args.alerts.versionDriftHours) {
-      // Maximum and Minimum of the region-wide version series per 5 minutes: they differ while two builds run;
-      // every period of the window must show it (like the GCP policy's duration), so a rollout shorter than
-      // the window never pages. 12 × 24 periods of 300 s is CloudWatch's one-day evaluation limit.
-      const periods = args.alerts.versionDriftHours * 12;
+      // Maximum and Minimum of the region-wide version series per period: they differ while two builds run.
+      const periods = (args.alerts.versionDriftHours * 3600) / VERSION_DRIFT_PERIOD_SECONDS;
       const series = (id: string, stat: string) => ({
         id, returnData: false,
-        metric: { namespace: CLOUDWATCH_NAMESPACE, metricName: METRICS.versionId.name, dimensions: regionDimensions(args.fleet, args.regionName), period: 300, stat },
+        metric: { namespace: CLOUDWATCH_NAMESPACE, metricName: METRICS.versionId.name, dimensions: regionDimensions(args.fleet, args.regionName), period: VERSION_DRIFT_PERIOD_SECONDS, stat },
       });
       new aws.cloudwatch.MetricAlarm(`${name}-version-drift`, {
         alarmDescription: `livepeer-fleet ${args.fleet}: the chain nodes of ${args.regionName} have run different go-livepeer builds for ${args.alerts.versionDriftHours} hours: finish the rollout (livepeer-fleet rollout) or replace the node left behind`,

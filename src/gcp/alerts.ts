@@ -9,7 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
 import type { ObservabilityLayout, WorkerGroupLayout } from "../layout/types";
-import { ALERTS, AlertKey, AT_CAPACITY, gcpMetricType, gcpSeriesFilter, utilisationPromql, versionDriftPromql } from "../layout/metrics";
+import { ALERTS, AlertKey, AT_CAPACITY, gcpMetricType, gcpSeriesFilter, utilisationPromql, VERSION_DRIFT_PERIOD_SECONDS, versionDriftPromql } from "../layout/metrics";
 import { names } from "../naming";
 
 export interface GcpAlertsArgs {
@@ -75,7 +75,7 @@ export class Alerts extends pulumi.ComponentResource {
         combiner: "OR",
         conditions: [{
           displayName: `${args.regionName} go-livepeer builds differ`,
-          conditionPrometheusQueryLanguage: { query: versionDriftPromql(args.fleet, args.regionName), duration: `${args.alerts.versionDriftHours * 3600}s`, evaluationInterval: "300s" },
+          conditionPrometheusQueryLanguage: { query: versionDriftPromql(args.fleet, args.regionName), duration: `${args.alerts.versionDriftHours * 3600}s`, evaluationInterval: `${VERSION_DRIFT_PERIOD_SECONDS}s` },
         }],
         notificationChannels: this.channelIds,
         alertStrategy: { autoClose: "1800s" },

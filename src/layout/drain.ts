@@ -59,7 +59,7 @@ export const REWARD_CATCHUP_ATTEMPTS = 10;
  * containers before it goes, and the reward node (mode node / delegated) catches up a missed reward call.
  */
 export function withDrain(spec: FleetSpec, r: RegionLayout): RegionLayout {
-  const seconds = spec.rollout?.drainSeconds ?? 600;
+  const seconds = spec.rollout.drainSeconds;
   const drainOf = (o: RegionLayout["orchestrators"][number]): DrainSpec => ({
     role: "orchestrator",
     seconds,

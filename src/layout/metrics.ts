@@ -344,6 +344,13 @@ export const AT_CAPACITY = { awsMinutes: 15, gcpMinutes: 30 } as const;
  * half-done, or a node that did not take its new template, fires. AWS: Maximum − Minimum of the region-wide
  * series over each hour; GCP: the same in PromQL.
  */
+/**
+ * How often the version-drift alert compares the region's builds (seconds): every comparison over the window
+ * must differ, so a rollout shorter than the window never pages (AWS: that many periods, within CloudWatch's
+ * one-day evaluation limit; GCP: the policy's evaluation interval under its duration).
+ */
+export const VERSION_DRIFT_PERIOD_SECONDS = 300;
+
 export function versionDriftPromql(fleet: string, region: string): string {
   const sel = `{${LABELS.fleet}="${fleet}",${LABELS.region}="${region}"}`;
   return `max(${METRICS.versionId.name}${sel}) - min(${METRICS.versionId.name}${sel}) > 0`;

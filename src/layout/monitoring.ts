@@ -90,7 +90,7 @@ export function observability(spec: FleetSpec, r: RegionLayout): ObservabilityLa
  * failure.
  */
 export function lbUnhealthyMinutes(spec: FleetSpec, orchestrators: number): number {
-  const perO = Math.ceil(orchestratorRolloutSeconds(spec.rollout?.drainSeconds ?? 600) / 60);
+  const perO = Math.ceil(orchestratorRolloutSeconds(spec.rollout.drainSeconds) / 60);
   return Math.min(LB_UNHEALTHY_MAX_MINUTES, orchestrators * perO + LB_UNHEALTHY_MARGIN_MINUTES);
 }
 /** CloudWatch evaluates at most a day of 1-minute periods. */

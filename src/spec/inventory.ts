@@ -63,8 +63,8 @@ export interface NameClaim {
   /** The spec path reported when this owner's name collides with an earlier one. */
   where: string;
   value: unknown;
-  /** How a later collision names this owner. */
-  label: string;
+  /** How a later collision names this owner (default: `where`). */
+  label?: string;
   names: string[];
 }
 
@@ -89,7 +89,7 @@ export function nameClaims(spec: ParsedFleetSpec, zonesOf: (r: RegionSpec) => st
       if (s.includes("<zone>")) for (const z of zones) regionNames.push(join(stem, s.replace("<zone>", z)));
       else regionNames.push(join(stem, s));
     }
-    out.push({ where: `${rp}.name`, value: r.name, label: `${rp}.name`, names: regionNames });
+    out.push({ where: `${rp}.name`, value: r.name, names: regionNames });
     // Nodes the fleet adds to a region: reserved in every region, so enabling one later cannot collide.
     for (const node of ["redeemer", "reward", MONITORING_NODE] as const) {
       const nodeNames = withSuffixes(names.node(spec.name, r.name, node), NODE_SUFFIXES[node === MONITORING_NODE ? "monitoring" : node][cloud], node, spec.monitoring?.grafanaAllowedCidrs ?? []);
@@ -107,7 +107,7 @@ export function nameClaims(spec: ParsedFleetSpec, zonesOf: (r: RegionSpec) => st
     r.orchestrators.forEach((o, oi) => {
       const nodeNames = withSuffixes(names.node(spec.name, r.name, o.name), NODE_SUFFIXES.orchestrator[cloud], o.name);
       if (cloud === "gcp") nodeNames.push(join(stem, "orch-secret", o.name), join(stem, "rpc-proxy-config", o.name));
-      out.push({ where: `${rp}.orchestrators[${oi}].name`, value: o.name, label: `${rp}.orchestrators[${oi}].name`, names: nodeNames });
+      out.push({ where: `${rp}.orchestrators[${oi}].name`, value: o.name, names: nodeNames });
     });
     r.workers.forEach((w, wi) => {
       const poolNames: string[] = [];
@@ -120,7 +120,7 @@ export function nameClaims(spec: ParsedFleetSpec, zonesOf: (r: RegionSpec) => st
         }
       }
       if (w.kind === "ai" && w.modelCache.source === "download") poolNames.push(join(stem, `${w.name}-model-token`));
-      out.push({ where: `${rp}.workers[${wi}].name`, value: w.name, label: `${rp}.workers[${wi}].name`, names: poolNames });
+      out.push({ where: `${rp}.workers[${wi}].name`, value: w.name, names: poolNames });
     });
   });
   return out;
@@ -134,16 +134,17 @@ export function checkNameCollisions(spec: ParsedFleetSpec, zonesOf: (r: RegionSp
   const seen = new Map<string, string>();
   for (const c of nameClaims(spec, zonesOf)) {
     if (skip(c.where)) continue;
+    const label = c.label ?? c.where;
     const own = new Set<string>();
     for (const n of c.names) {
       if (own.has(n)) continue;
       own.add(n);
       const prior = seen.get(n);
-      if (prior !== undefined && prior !== c.label) {
+      if (prior !== undefined && prior !== label) {
         add(c.where, c.value, `gives the resource name "${n}", already derived from ${prior}; choose names whose <fleet>-<region>-<node|pool-node> combinations differ`);
         break;
       }
-      if (prior === undefined) seen.set(n, c.label);
+      if (prior === undefined) seen.set(n, label);
     }
   }
 }
@@ -164,10 +165,11 @@ export function checkGcpServiceAccounts(spec: ParsedFleetSpec, add: Add, skip: (
     ];
     for (const [id, where, value] of ids) {
       if (skip(where)) continue;
-      const accountId = `${r.project}/${names.gcpServiceAccountId(spec.name, r.name, id)}`;
-      const prior = seen.get(accountId);
-      if (prior !== undefined && prior !== where) add(where, value, `gives the GCP service account id "${accountId.split("/")[1]}" in project ${r.project}, as ${prior} does (ids are cut to 30 or padded to 6 characters); choose names that differ more`);
-      else if (prior === undefined) seen.set(accountId, where);
+      const accountId = names.gcpServiceAccountId(spec.name, r.name, id);
+      const key = JSON.stringify([r.project, accountId]); // ids are unique per project
+      const prior = seen.get(key);
+      if (prior !== undefined && prior !== where) add(where, value, `gives the GCP service account id "${accountId}" in project ${r.project}, as ${prior} does (ids are cut to 30 or padded to 6 characters); choose names that differ more`);
+      else if (prior === undefined) seen.set(key, where);
     }
   });
 }

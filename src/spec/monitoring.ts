@@ -20,7 +20,7 @@ export function regionRolloutSecondsOf(spec: ParsedFleetSpec, region: string): {
   const r = spec.regions.find((x) => x.name === region);
   const os = r?.orchestrators.length ?? 0;
   const others = (spec.redeemer?.region === region ? 1 : 0) + (spec.reward.mode !== "external" && spec.reward.region === region ? 1 : 0);
-  return { seconds: regionRolloutSeconds(spec.rollout?.drainSeconds ?? 600, os, others), chainNodes: os + others };
+  return { seconds: regionRolloutSeconds(spec.rollout.drainSeconds, os, others), chainNodes: os + others };
 }
 
 /**
@@ -92,13 +92,12 @@ export function checkMonitoring(spec: ParsedFleetSpec, add: Add): void {
   const h = a.versionDriftHours;
   if (h !== undefined && !(Number.isInteger(h) && h >= 1 && h <= VERSION_DRIFT.maxHours)) {
     add("monitoring.alerts.versionDriftHours", h, `must be a whole number of hours from 1 to ${VERSION_DRIFT.maxHours} (longer than a region's rollout; default ${VERSION_DRIFT.defaultHours})`);
-  }
-  if (h !== undefined && Number.isInteger(h) && h >= 1 && h <= VERSION_DRIFT.maxHours) {
+  } else if (h !== undefined) {
     for (const r of spec.regions) {
       const { seconds, chainNodes } = regionRolloutSecondsOf(spec, r.name);
       // a rollout longer than a day cannot be outlasted: the plan warns instead (layout fleetWarnings)
       if (chainNodes < 2 || h * 3600 > seconds || (h === VERSION_DRIFT.maxHours && seconds >= h * 3600)) continue;
-      add("monitoring.alerts.versionDriftHours", h, `is no longer than a whole rollout of ${r.name} (${chainNodes} chain nodes one at a time, about ${Math.ceil(seconds / 60)} minutes with the drain bound of ${spec.rollout?.drainSeconds ?? 600} s): the alert would page during every rollout; give at least ${Math.min(VERSION_DRIFT.maxHours, Math.floor(seconds / 3600) + 1)}, or leave it out (the default lengthens itself past each region's rollout)`);
+      add("monitoring.alerts.versionDriftHours", h, `is no longer than a whole rollout of ${r.name} (${chainNodes} chain nodes one at a time, about ${Math.ceil(seconds / 60)} minutes with the drain bound of ${spec.rollout.drainSeconds} s): the alert would page during every rollout; give at least ${Math.min(VERSION_DRIFT.maxHours, Math.floor(seconds / 3600) + 1)}, or leave it out (the default lengthens itself past each region's rollout)`);
       break;
     }
   }

@@ -482,7 +482,7 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
     if (k.length === 0) add("tags", k, "tag keys must not be empty");
     if (k.toLowerCase() === "name") add(`tags.${k}`, k, "is set by livepeer-fleet on each resource (its own name); choose another key");
     if (k.length > 128 || k.toLowerCase().startsWith("aws:")) add(`tags.${k}`, k, "tag keys must be ≤ 128 characters and not start with `aws:` (in any case)");
-    else if (k.toLowerCase().startsWith("livepeer-fleet") && !k.toLowerCase().startsWith("livepeer-fleet:")) add(`tags.${k}`, k, "tag keys starting with `livepeer-fleet` are reserved (the fleet's own GCP labels are `livepeer-fleet-*`)");
+    else if (k.toLowerCase().startsWith("livepeer-fleet")) add(`tags.${k}`, k, "tag keys starting with `livepeer-fleet` are reserved (the fleet sets `livepeer-fleet:*` tags and `livepeer-fleet-*` GCP labels to find and scope its own resources)");
     if (!TAG_TEXT.test(k)) add(`tags.${k}`, k, "tag keys may hold letters, digits, spaces and `_ . : / = + - @` only (the character set AWS accepts on every service)");
     if (!TAG_TEXT.test(v)) add(`tags.${k}`, v, "tag values may hold letters, digits, spaces and `_ . : / = + - @` only (no newlines or control characters)");
     if (onGcp && k.length > 0) {
@@ -491,7 +491,6 @@ export function loadFleet(raw: unknown, opts: LoadOptions): Fleet {
       if (prior !== undefined) add(`tags.${k}`, k, `becomes the GCP label key \`${label}\`, as tag \`${prior}\` does (keys are lowercased, other characters become \`_\`): one would overwrite the other`);
       else labelKeys.set(label, k);
     }
-    if (k.toLowerCase().startsWith("livepeer-fleet:")) add(`tags.${k}`, k, "tag keys starting with `livepeer-fleet:` are reserved (the fleet sets them to find and scope its own resources)");
     if (v.length > 256) add(`tags.${k}`, v, "tag values must be ≤ 256 characters");
   }
 

@@ -64,7 +64,7 @@ describe("tags", () => {
     ["an empty key", (r) => (r.tags = { "": "x" }), [["tags", /tag keys must not be empty/]]],
     ["Name (the fleet sets it per resource)", (r) => (r.tags = { Name: "prod" }), [["tags.Name", /is set by livepeer-fleet on each resource/]]],
     ["AWS's prefix in capitals", (r) => (r.tags = { "AWS:team": "x" }), [["tags.AWS:team", /not start with `aws:` \(in any case\)/]]],
-    ["a key that would override the fleet's own GCP labels", (r) => (r.tags = { "livepeer-fleet-fleet": "other" }), [["tags.livepeer-fleet-fleet", /reserved \(the fleet's own GCP labels are `livepeer-fleet-\*`\)/]]],
+    ["a key that would override the fleet's own GCP labels", (r) => (r.tags = { "livepeer-fleet-fleet": "other" }), [["tags.livepeer-fleet-fleet", /reserved \(the fleet sets `livepeer-fleet:\*` tags and `livepeer-fleet-\*` GCP labels/]]],
     ["a newline in a value (it would split a log line or header)", (r) => (r.tags = { team: "video\nowner: mallory" }), [["tags.team", /tag values may hold letters, digits, spaces and `_ \. : \/ = \+ - @` only \(no newlines/]]],
     ["a key with a quote", (r) => (r.tags = { 'te"am': "video" }), [['tags.te"am', /tag keys may hold letters, digits/]]],
     ["41 tags (AWS allows 50 per resource; the fleet sets up to 10)", (r) => (r.tags = Object.fromEntries(Array.from({ length: 41 }, (_, i) => [`t${i}`, "x"]))), [["tags", /holds at most 40 tags/]]],
